@@ -1,0 +1,220 @@
+"""utils.data: the offline data and the torchvision loader, with tiny files in torchvision's
+own formats standing in for the real downloads."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+import torchvision
+from fake_datasets import gzip_file, serve_folder, tar_gz, write_cifar10_like, write_mnist_like
+from PIL import Image
+
+from utils import data
+
+
+def test_digits_are_real_and_scaled():
+    from sklearn.datasets import load_digits
+
+    X, y = data.load_digits()
+    raw = load_digits()
+    assert X.shape == (1797, 1, 8, 8) and y.shape == (1797,)
+    torch.testing.assert_close(X[5, 0] * 16, torch.tensor(raw.images[5], dtype=torch.float32))
+    assert y.tolist() == raw.target.tolist()
+    assert X.min() == 0 and X.max() == 1
+
+
+def test_digits_dataset_splits_are_disjoint_complete_and_stable():
+    train, test, every = (
+        data.DigitsDataset("train"),
+        data.DigitsDataset("test"),
+        data.DigitsDataset("all"),
+    )
+    assert len(train) + len(test) == len(every) == 1797
+    train_keys = {
+        tuple(train.images[i].flatten().tolist()) + (int(train.targets[i]),)
+        for i in range(len(train))
+    }
+    assert len(train_keys) > 1000
+    again = data.DigitsDataset("train")
+    assert torch.equal(again.images, train.images) and torch.equal(again.targets, train.targets)
+    other_seed = data.DigitsDataset("train", seed=1)
+    assert not torch.equal(other_seed.targets, train.targets)
+
+
+def test_digits_dataset_applies_the_transform_and_batches():
+    dataset = data.DigitsDataset("test", transform=lambda image: image * 2)
+    image, label = dataset[0]
+    torch.testing.assert_close(image, dataset.images[0] * 2)
+    assert isinstance(label, int)
+    X, y = next(iter(torch.utils.data.DataLoader(dataset, batch_size=4)))
+    assert X.shape == (4, 1, 8, 8) and y.dtype == torch.int64
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"split": "val"}, ValueError, "split must be one of 'train', 'test', 'all', got 'val'"),
+        ({"transform": "resize"}, TypeError, "transform must be callable"),
+        (
+            {"test_fraction": 1.5},
+            ValueError,
+            "test_fraction must be a number strictly between 0 and 1",
+        ),
+    ],
+)
+def test_digits_dataset_rejects_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        data.DigitsDataset(**kwargs)
+
+
+def test_split_indices_rejects_bad_n():
+    with pytest.raises(ValueError, match="n must be an integer of at least 2, got 1"):
+        data.split_indices(1)
+
+
+@pytest.mark.parametrize("name", ["china", "flower.jpg"])
+def test_sample_photos_are_real_rgb_images(name):
+    photo = data.load_sample_photo(name)
+    assert isinstance(photo, Image.Image) and photo.size == (640, 427) and photo.mode == "RGB"
+    assert np.asarray(photo).std() > 20  # a photograph, not a blank
+
+
+def test_sample_photo_rejects_bad_names():
+    with pytest.raises(ValueError, match="name must be one of 'china', 'flower', got 'cat'"):
+        data.load_sample_photo("cat")
+    with pytest.raises(TypeError, match="name must be a string"):
+        data.load_sample_photo(3)
+
+
+def test_default_data_dir_is_the_checkout_data_folder_or_the_override(monkeypatch, tmp_path):
+    monkeypatch.delenv(data.DATA_DIR_ENV_VAR, raising=False)
+    assert data.default_data_dir() == Path(__file__).resolve().parent.parent / "data"
+    monkeypatch.setenv(data.DATA_DIR_ENV_VAR, str(tmp_path))
+    assert data.default_data_dir() == tmp_path
+
+
+@pytest.mark.parametrize("name", ["MNIST", "FashionMNIST"])
+def test_idx_files_on_disk_load_through_torchvision(tmp_path, name):
+    arrays = write_mnist_like(tmp_path / name / "raw")
+    train = data.load_torchvision_dataset(name.lower(), tmp_path, train=True)
+    test = data.load_torchvision_dataset(
+        name, str(tmp_path), train=False, transform=torchvision.transforms.ToTensor()
+    )
+    assert isinstance(train, getattr(torchvision.datasets, name))
+    assert len(train) == 6 and len(test) == 4
+    image, label = train[2]
+    assert np.array_equal(np.asarray(image), arrays["train-images-idx3-ubyte"][2])
+    assert label == arrays["train-labels-idx1-ubyte"][2]
+    assert test[0][0].shape == (1, 28, 28)
+
+
+def test_cifar10_files_on_disk_load_through_torchvision(tmp_path, monkeypatch):
+    md5 = write_cifar10_like(tmp_path)
+    cls = torchvision.datasets.CIFAR10
+    monkeypatch.setattr(
+        cls, "train_list", [[f"data_batch_{i}", md5[f"data_batch_{i}"]] for i in range(1, 6)]
+    )
+    monkeypatch.setattr(cls, "test_list", [["test_batch", md5["test_batch"]]])
+    monkeypatch.setattr(cls, "meta", {**cls.meta, "md5": md5["batches.meta"]})
+    train = data.load_torchvision_dataset("CIFAR10", tmp_path)
+    assert len(train) == 15 and train.classes[0] == "airplane"
+    assert train[0][0].size == (32, 32)
+
+
+def test_missing_files_without_download_name_the_path_and_the_offline_alternative(tmp_path):
+    with pytest.raises(data.DatasetUnavailableError) as info:
+        data.load_torchvision_dataset("FashionMNIST", tmp_path)
+    message = str(info.value)
+    assert str(tmp_path / "FashionMNIST" / "raw" / "train-images-idx3-ubyte") in message
+    assert "3 more file(s)" in message and "download=True" in message and "DigitsDataset" in message
+    assert isinstance(info.value, FileNotFoundError)
+
+
+def test_missing_cifar_names_its_folder(tmp_path):
+    with pytest.raises(data.DatasetUnavailableError, match="cifar-10-batches-py"):
+        data.load_torchvision_dataset("cifar10", tmp_path)
+
+
+def test_download_from_a_mirror_then_reuse_the_files(tmp_path, monkeypatch):
+    """The download path runs torchvision's own downloader against a local HTTP mirror."""
+    source = tmp_path / "source"
+    arrays = write_mnist_like(source)
+    mirror = tmp_path / "mirror"
+    resources = [
+        (gz.name, md5) for gz, md5 in (gzip_file(path, mirror) for path in sorted(source.iterdir()))
+    ]
+    monkeypatch.setattr(torchvision.datasets.MNIST, "resources", resources)
+
+    root = tmp_path / "root"
+    with serve_folder(mirror) as url:
+        monkeypatch.setattr(torchvision.datasets.MNIST, "mirrors", ["http://127.0.0.1:9/", url])
+        dataset = data.load_torchvision_dataset("MNIST", root, download=True)
+    assert len(dataset) == 6 and dataset[0][1] == arrays["train-labels-idx1-ubyte"][0]
+    assert (root / "MNIST" / "raw" / "train-images-idx3-ubyte").is_file()
+
+    monkeypatch.setattr(
+        torchvision.datasets.MNIST, "mirrors", ["http://127.0.0.1:9/"]
+    )  # nothing listens
+    assert (
+        len(data.load_torchvision_dataset("MNIST", root, download=True)) == 6
+    )  # no network needed now
+
+
+def test_cifar_download_from_a_local_server(tmp_path, monkeypatch):
+    staging = tmp_path / "staging"
+    md5 = write_cifar10_like(staging)
+    archive = tmp_path / "cifar-10-python.tar.gz"
+    archive_md5 = tar_gz(staging / "cifar-10-batches-py", archive)
+    cls = torchvision.datasets.CIFAR10
+    monkeypatch.setattr(cls, "tgz_md5", archive_md5)
+    monkeypatch.setattr(
+        cls, "train_list", [[f"data_batch_{i}", md5[f"data_batch_{i}"]] for i in range(1, 6)]
+    )
+    monkeypatch.setattr(cls, "test_list", [["test_batch", md5["test_batch"]]])
+    monkeypatch.setattr(cls, "meta", {**cls.meta, "md5": md5["batches.meta"]})
+    with serve_folder(tmp_path) as url:
+        monkeypatch.setattr(cls, "url", url + archive.name)
+        test = data.load_torchvision_dataset(
+            "CIFAR10", tmp_path / "root", train=False, download=True
+        )
+    assert len(test) == 3
+
+
+def test_download_without_network_explains_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setattr(torchvision.datasets.MNIST, "mirrors", ["http://127.0.0.1:9/"])
+    with pytest.raises(data.DatasetUnavailableError) as info:
+        data.load_torchvision_dataset("MNIST", tmp_path, download=True)
+    message = str(info.value)
+    assert message.startswith("Could not download MNIST") and "no internet connection?" in message
+    assert "DigitsDataset" in message
+
+
+def test_corrupted_files_are_reported_not_crashed_on(tmp_path):
+    raw = tmp_path / "MNIST" / "raw"
+    write_mnist_like(raw)
+    (raw / "train-images-idx3-ubyte").write_bytes(b"\x00\x00\x08\x03garbage")
+    with pytest.raises(data.DatasetUnavailableError, match="Could not read MNIST.*corrupted files"):
+        data.load_torchvision_dataset("MNIST", tmp_path)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (
+            {"name": "ImageNet", "root": "data"},
+            ValueError,
+            "name must be one of 'MNIST', 'FashionMNIST', 'CIFAR10', got 'ImageNet'",
+        ),
+        ({"name": 10, "root": "data"}, TypeError, "name must be a string"),
+        ({"name": "MNIST", "root": 5}, TypeError, "root must be a folder path"),
+        (
+            {"name": "MNIST", "root": "data", "transform": 3},
+            TypeError,
+            "transform must be callable",
+        ),
+    ],
+)
+def test_loader_rejects_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        data.load_torchvision_dataset(**kwargs)

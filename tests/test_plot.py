@@ -1,0 +1,99 @@
+"""utils.plot: what each plot draws, checked on the Axes it returns, and its bad inputs."""
+
+import numpy as np
+import pytest
+import torch
+
+from utils import data, plot
+
+
+def test_to_display_array_layouts():
+    assert plot.to_display_array(torch.rand(3, 5, 7)).shape == (5, 7, 3)
+    assert plot.to_display_array(torch.rand(1, 5, 7)).shape == (5, 7)
+    assert plot.to_display_array(np.zeros((5, 7, 3))).shape == (5, 7, 3)
+    assert plot.to_display_array(data.load_sample_photo("china")).shape == (427, 640, 3)
+
+
+def test_to_display_array_rescales_only_out_of_range_floats():
+    inside = torch.tensor([[0.2, 0.4]])
+    np.testing.assert_allclose(plot.to_display_array(inside), [[0.2, 0.4]])
+    np.testing.assert_allclose(
+        plot.to_display_array(torch.tensor([[-2.0, 0.0, 2.0]])), [[0.0, 0.5, 1.0]]
+    )
+    np.testing.assert_allclose(plot.to_display_array(torch.full((2, 2), 5.0)), np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("bad", [torch.rand(2, 5, 7), torch.rand(2, 2, 2, 2), torch.rand(5)])
+def test_to_display_array_rejects_other_shapes(bad):
+    with pytest.raises(ValueError, match="image must have shape"):
+        plot.to_display_array(bad)
+
+
+def test_to_display_array_rejects_other_types():
+    with pytest.raises(TypeError, match="image must be a PIL image.*got list"):
+        plot.to_display_array([[1, 2]])
+
+
+def test_show_images_draws_each_image_with_its_title():
+    images = [torch.zeros(1, 4, 4), torch.ones(3, 4, 4), data.load_sample_photo("flower")]
+    axes = plot.show_images(images, titles=["zeros", "ones", "flower"], ncols=2)
+    assert len(axes) == 3
+    assert [ax.get_title() for ax in axes] == ["zeros", "ones", "flower"]
+    assert axes[2].images[0].get_array().shape == (427, 640, 3)
+    assert len(axes[0].figure.axes) == 4  # a 2x2 grid, the spare cell hidden
+    assert not axes[0].figure.axes[3].axison
+
+
+def test_show_images_accepts_a_batch_tensor():
+    axes = plot.show_images(torch.rand(5, 1, 8, 8))
+    assert len(axes) == 5 and axes[0].images[0].get_array().shape == (8, 8)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"images": []}, "images must be a non-empty list"),
+        ({"images": torch.rand(3, 8, 8)}, r"must have shape \(N, C, H, W\)"),
+        (
+            {"images": [torch.rand(8, 8)], "titles": ["a", "b"]},
+            "titles must have one entry per image",
+        ),
+        ({"images": [torch.rand(8, 8)], "ncols": 0}, "ncols must be a positive integer"),
+    ],
+)
+def test_show_images_rejects_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        plot.show_images(**kwargs)
+
+
+def test_show_heatmap_writes_values_and_shape():
+    matrix = torch.tensor([[1.0, 2.0], [3.0, 4.5]])
+    ax = plot.show_heatmap(matrix, fmt=".1f")
+    assert [t.get_text() for t in ax.texts] == ["1.0", "2.0", "3.0", "4.5"]
+    assert ax.get_title() == "2 x 2"
+    np.testing.assert_allclose(ax.images[0].get_array(), matrix.numpy())
+
+
+def test_show_heatmap_large_matrices_are_not_annotated_and_1d_is_a_row():
+    assert len(plot.show_heatmap(torch.rand(20, 20)).texts) == 0
+    assert plot.show_heatmap(torch.arange(4)).images[0].get_array().shape == (1, 4)
+
+
+def test_show_heatmap_draws_on_a_given_axes():
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots()
+    assert plot.show_heatmap(torch.eye(2), ax=ax) is ax
+
+
+@pytest.mark.parametrize(
+    "bad, error, message",
+    [
+        ([[1, 2]], TypeError, "matrix must be a torch.Tensor or a NumPy array, got list"),
+        (torch.rand(2, 2, 2), ValueError, r"non-empty 1-D or 2-D tensor, got shape \(2, 2, 2\)"),
+        (torch.rand(0, 3), ValueError, "non-empty"),
+    ],
+)
+def test_show_heatmap_rejects_bad_input(bad, error, message):
+    with pytest.raises(error, match=message):
+        plot.show_heatmap(bad)

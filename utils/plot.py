@@ -1,0 +1,164 @@
+"""Plots the chapters share: a grid of images and a tensor drawn as a heatmap.
+
+Every function takes its data as arguments, draws with matplotlib and returns the Axes it drew
+on, so a notebook can add titles or save the figure.
+
+    >>> import torch
+    >>> from utils import plot
+    >>> ax = plot.show_heatmap(torch.eye(3))
+    >>> ax.get_title()
+    '3 x 3'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+from PIL import Image
+
+
+def to_display_array(image: object) -> np.ndarray:
+    """Return ``image`` as a NumPy array that ``imshow`` draws as is.
+
+    Accepts a PIL image, a tensor or array of shape (H, W), (1, H, W) or (3, H, W) (channels
+    first, as PyTorch stores images) or (H, W, 3). Floats outside [0, 1], such as normalised
+    images, are rescaled to [0, 1] so their structure stays visible.
+
+    >>> to_display_array(torch.zeros(3, 4, 5)).shape
+    (4, 5, 3)
+    >>> to_display_array(torch.tensor([[-1.0, 1.0]])).tolist()
+    [[0.0, 1.0]]
+    """
+    if isinstance(image, Image.Image):
+        return np.asarray(image)
+    if isinstance(image, torch.Tensor):
+        array = image.detach().cpu().numpy()
+    elif isinstance(image, np.ndarray):
+        array = image
+    else:
+        raise TypeError(
+            "image must be a PIL image, a torch.Tensor or a NumPy array, "
+            f"got {type(image).__name__}"
+        )
+    if array.ndim == 3 and array.shape[0] in (1, 3) and array.shape[-1] not in (1, 3):
+        array = np.moveaxis(array, 0, -1)  # channels first -> channels last
+    if array.ndim == 3 and array.shape[-1] == 1:
+        array = array[..., 0]
+    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[-1] != 3):
+        raise ValueError(
+            "image must have shape (H, W), (1, H, W), (3, H, W) or (H, W, 3), "
+            f"got {tuple(array.shape)}"
+        )
+    if array.dtype.kind == "f":
+        low, high = float(array.min()), float(array.max())
+        if low < 0 or high > 1:
+            array = (array - low) / (high - low) if high > low else np.zeros_like(array)
+    return array
+
+
+def show_images(
+    images: Sequence[object] | torch.Tensor,
+    titles: Sequence[str] | None = None,
+    ncols: int | None = None,
+    size: float = 2.0,
+    cmap: str = "gray",
+) -> np.ndarray:
+    """Draw ``images`` in a grid and return the array of Axes (one per image).
+
+    ``images`` is a sequence of images (see ``to_display_array``) or a batch tensor
+    (N, C, H, W). ``titles``, if given, has one string per image.
+
+    >>> axes = show_images(torch.rand(4, 1, 8, 8), titles=list("abcd"), ncols=2)
+    >>> axes.shape, axes[1].get_title()
+    ((4,), 'b')
+    """
+    if isinstance(images, torch.Tensor):
+        if images.ndim != 4:
+            raise ValueError(
+                f"a batch of images must have shape (N, C, H, W), got {tuple(images.shape)}"
+            )
+        images = list(images)
+    if isinstance(images, (str, bytes)) or not isinstance(images, Sequence) or len(images) == 0:
+        raise ValueError("images must be a non-empty list of images or a (N, C, H, W) tensor")
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(
+            f"titles must have one entry per image: {len(images)} images, {len(titles)} titles"
+        )
+    if ncols is None:
+        ncols = min(len(images), 8)
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
+    nrows = math.ceil(len(images) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows), squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if index < len(images):
+            array = to_display_array(images[index])
+            ax.imshow(array, cmap=cmap if array.ndim == 2 else None)
+            if titles is not None:
+                ax.set_title(str(titles[index]), fontsize=9)
+    fig.tight_layout()
+    return axes.flat[: len(images)].copy()
+
+
+def show_heatmap(
+    matrix: object,
+    ax: Axes | None = None,
+    annotate: bool | None = None,
+    fmt: str = ".2f",
+    cmap: str = "viridis",
+    title: str | None = None,
+) -> Axes:
+    """Draw a 1-D or 2-D tensor (or array) as a heatmap, one cell per entry, and return the Axes.
+
+    ``annotate`` writes each value in its cell; by default only when the matrix has at most
+    12 x 12 entries. The default title is the shape.
+
+    >>> ax = show_heatmap(torch.arange(6.0).reshape(2, 3), title="values")
+    >>> ax.get_title(), len(ax.texts)
+    ('values', 6)
+    """
+    if isinstance(matrix, torch.Tensor):
+        array = matrix.detach().cpu().numpy()
+    elif isinstance(matrix, np.ndarray):
+        array = matrix
+    else:
+        raise TypeError(
+            f"matrix must be a torch.Tensor or a NumPy array, got {type(matrix).__name__}"
+        )
+    if array.ndim == 1:
+        array = array[None, :]
+    if array.ndim != 2 or array.size == 0:
+        raise ValueError(
+            f"matrix must be a non-empty 1-D or 2-D tensor, got shape {tuple(array.shape)}"
+        )
+    array = array.astype(float)
+    if ax is None:
+        _, ax = plt.subplots(
+            figsize=(min(0.6 * array.shape[1] + 1.5, 9), min(0.6 * array.shape[0] + 1, 7))
+        )
+    image = ax.imshow(array, cmap=cmap)
+    ax.figure.colorbar(image, ax=ax)
+    if annotate is None:
+        annotate = array.shape[0] <= 12 and array.shape[1] <= 12
+    if annotate:
+        middle = (np.nanmax(array) + np.nanmin(array)) / 2
+        for (row, col), value in np.ndenumerate(array):
+            ax.text(
+                col,
+                row,
+                format(value, fmt),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="black" if value > middle else "white",
+            )
+    ax.set_xticks(range(array.shape[1]))
+    ax.set_yticks(range(array.shape[0]))
+    ax.set_title(title if title is not None else " x ".join(map(str, array.shape)))
+    return ax
