@@ -1,0 +1,66 @@
+"""Each chapter demonstrates what COURSE_SPEC.md lists for it: every named function is called
+in the chapter's code, every named idea has its words in the text."""
+
+import re
+
+import nbformat
+import pytest
+
+from tools import nbtools
+
+# Functions and methods each chapter must call (as `name(`), from COURSE_SPEC.md.
+REQUIRED_CALLS = {
+    "00_getting_started": ["describe_environment", "choose_device", "to", "cuda", "is_available"],
+    "01_tensors": [
+        # creation
+        "tensor", "empty", "Tensor", "rand", "randn", "randint", "normal", "zeros", "ones",
+        "arange", "linspace", "zeros_like", "ones_like", "rand_like", "full_like",
+        # NumPy
+        "numpy", "from_numpy",
+        # element-wise and reductions
+        "abs", "sqrt", "exp", "log", "sin", "cos", "tan", "sigmoid", "relu", "softmax", "mean",
+        "sum", "max", "min", "argmax", "argmin", "sort", "clamp", "round", "floor",
+        # matrices and shapes
+        "mm", "matmul", "transpose", "trace", "det", "svd", "eig", "eigvals", "inverse", "diag",
+        "diag_embed", "einsum", "flatten", "cat", "stack", "split", "chunk", "reshape", "squeeze",
+        "unsqueeze", "view", "permute", "contiguous",
+    ],
+}  # fmt: skip
+
+# Phrases the chapter's Markdown must contain (case-insensitive), for ideas that are prose.
+REQUIRED_TEXT = {
+    "00_getting_started": ["dynamic", "static", "GPU", "Colab", "offline", "instructor", "widget"],
+    "01_tensors": [
+        "uninitialised",
+        "shared memory",
+        "contiguous",
+        "Changed in recent PyTorch",
+        "Common mistake",
+    ],
+}
+
+
+def code_and_text(stem):
+    nb = nbformat.read(nbtools.CHAPTERS_DIR / f"{stem}.ipynb", as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    return code, text
+
+
+@pytest.mark.parametrize("stem", REQUIRED_CALLS)
+def test_chapter_calls_every_listed_function(stem):
+    code, _ = code_and_text(stem)
+    missing = [name for name in REQUIRED_CALLS[stem] if not re.search(rf"(?<![\w]){name}\(", code)]
+    assert missing == []
+
+
+@pytest.mark.parametrize("stem", REQUIRED_TEXT)
+def test_chapter_text_covers_every_listed_idea(stem):
+    _, text = code_and_text(stem)
+    missing = [phrase for phrase in REQUIRED_TEXT[stem] if phrase.lower() not in text.lower()]
+    assert missing == []
+
+
+def test_every_chapter_with_a_spec_list_exists():
+    stems = {path.stem for path in nbtools.chapter_paths()}
+    assert set(REQUIRED_CALLS) <= stems and set(REQUIRED_TEXT) <= stems

@@ -1,0 +1,206 @@
+"""What the scripts in tools/ and the notebook tests share: where the chapters are, the links
+derived from the repository address, the sanitize rules, and the normal form of a stored
+notebook.
+
+    >>> colab_url(CHAPTERS_DIR / "01_tensors.ipynb").split("/blob/")[1]
+    'main/chapters/01_tensors.ipynb'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import nbformat
+import tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS_DIR = ROOT / "chapters"
+SANITIZE_FILE = ROOT / "tests" / "sanitize.cfg"
+CHAPTER_NAME = re.compile(r"^(\d\d)_[a-z0-9]+(?:_[a-z0-9]+)*\.ipynb$")
+
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+"""The kernelspec every stored notebook carries: nothing of the machine that ran it."""
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+COLAB_INSTALL = re.compile(r'%pip install -q "[^"]*"')
+ONLINE_TAG = "online"
+"""Tag of cells that need the internet: never executed by the scripted run or the tests."""
+SKIP_TAGS = {"skip-execution", "nbval-skip"}
+"""Tags every online cell carries so that nbclient and nbval leave it alone."""
+
+
+BUDGET_SECONDS = {
+    **dict.fromkeys(("00", "01"), 15),
+    **dict.fromkeys(("02", "03", "04", "05"), 20),
+    **dict.fromkeys(("06", "07", "11", "12", "13"), 30),
+    **dict.fromkeys(("08", "09", "10"), 45),
+}
+"""Each chapter's runtime budget on a 2-core CPU, by chapter number (see the issues)."""
+
+
+def budget_seconds(path: Path) -> int:
+    """Return the runtime budget of chapter ``path``.
+
+    >>> budget_seconds(Path("01_tensors.ipynb"))
+    15
+    """
+    return BUDGET_SECONDS[Path(path).name[:2]]
+
+
+def use_fresh_data_dir() -> Path:
+    """Point ``COURSE_DATA_DIR`` (for this process and the kernels it starts) at a new, empty
+    folder, so chapter outputs never depend on what a student has downloaded into ``data/``.
+    Its name matches the sanitize rule that hides it in outputs."""
+    path = Path(tempfile.mkdtemp(prefix="course-data-"))
+    os.environ["COURSE_DATA_DIR"] = str(path)
+    os.environ["PYTHONHASHSEED"] = "0"
+    return path
+
+
+def chapter_paths() -> list[Path]:
+    """Return the chapter notebooks in order.
+
+    >>> chapter_paths()[0].name
+    '00_getting_started.ipynb'
+    """
+    return sorted(CHAPTERS_DIR.glob("*.ipynb"))
+
+
+def repository_url() -> str:
+    """Return the repository address written in pyproject.toml (its one source).
+
+    >>> repository_url().startswith("https://github.com/")
+    True
+    """
+    with open(ROOT / "pyproject.toml", "rb") as file:
+        url = tomllib.load(file)["project"]["urls"]["Repository"]
+    if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url):
+        raise ValueError(
+            f"[project.urls] Repository must be https://github.com/OWNER/REPO, got {url!r}"
+        )
+    return url
+
+
+def distribution_name() -> str:
+    """Return the name the course package is installed under (pyproject's ``project.name``)."""
+    with open(ROOT / "pyproject.toml", "rb") as file:
+        return tomllib.load(file)["project"]["name"]
+
+
+def colab_url(path: Path) -> str:
+    """Return the address that opens notebook ``path`` of this repository in Colab."""
+    relative = Path(path).resolve().relative_to(ROOT).as_posix()
+    return repository_url().replace(
+        "https://github.com/", "https://colab.research.google.com/github/"
+    ) + (f"/blob/main/{relative}")
+
+
+def badge_markdown(path: Path) -> str:
+    """Return the Colab badge (Markdown) for notebook ``path``."""
+    return f"[![Open In Colab]({BADGE_IMAGE})]({colab_url(path)})"
+
+
+def colab_install_command() -> str:
+    """Return the line a setup cell runs in Colab: the course package from this repository,
+    with loose requirements, so Colab's own torch stays in place."""
+    return f'%pip install -q "{distribution_name()} @ git+{repository_url()}"'
+
+
+def sanitize_rules() -> list[tuple[re.Pattern, str]]:
+    """Return the (regex, replacement) pairs of tests/sanitize.cfg, read as nbval reads them."""
+    from nbval.plugin import get_sanitize_patterns
+
+    pairs = get_sanitize_patterns(SANITIZE_FILE.read_text(encoding="utf-8"))
+    return [(re.compile(regex), replacement) for regex, replacement in pairs]
+
+
+def sanitize_text(text: str, rules: list[tuple[re.Pattern, str]]) -> str:
+    """Apply the sanitize rules to one output string."""
+    for regex, replacement in rules:
+        text = regex.sub(replacement, text)
+    return text
+
+
+def tags(cell: dict) -> set[str]:
+    """Return a cell's tags."""
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def sync_links(nb: nbformat.NotebookNode, path: Path) -> None:
+    """Write the Colab badge of ``path`` into the title cell and the Colab install command into
+    the setup cell, both derived from pyproject.toml."""
+    title = nb.cells[0]
+    badge = badge_markdown(path)
+    lines = [line for line in title.source.splitlines() if "colab-badge.svg" not in line]
+    title.source = "\n".join(lines).rstrip() + "\n\n" + badge
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "google.colab" in cell.source:
+            cell.source = COLAB_INSTALL.sub(lambda _: colab_install_command(), cell.source)
+            break
+
+
+def _trim_traceback(traceback: list[str]) -> list[str]:
+    """Keep the frames of the notebook's own cell and the final error line; library frames
+    name paths of the machine that ran the notebook."""
+    kept = [frame for frame in traceback if "Cell In[" in frame]
+    return kept + traceback[-1:]
+
+
+def normalize(
+    nb: nbformat.NotebookNode, rules: list[tuple[re.Pattern, str]]
+) -> nbformat.NotebookNode:
+    """Put an executed notebook into the form it is stored in: canonical metadata, stable cell
+    ids, sanitized outputs, no widget views (their models are not stored), short tracebacks."""
+    nb.metadata = nbformat.from_dict(
+        {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
+    )
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    seen: set[str] = set()
+    for index, cell in enumerate(nb.cells):
+        cell_id = cell.get("id")
+        if not cell_id or cell_id in seen or not re.fullmatch(r"[a-zA-Z0-9-_]{1,64}", cell_id):
+            digest = hashlib.sha1(f"{index}:{cell.source}".encode()).hexdigest()[:8]
+            cell_id = f"cell-{index:03d}-{digest}"
+        cell.id = cell_id
+        seen.add(cell_id)
+        cell.metadata = nbformat.from_dict(
+            {k: v for k, v in cell.metadata.items() if k in ("tags",)}
+        )
+        if cell.cell_type != "code":
+            cell.pop("outputs", None)
+            cell.pop("execution_count", None)
+            continue
+        outputs = []
+        for output in cell.outputs:
+            if output.output_type == "stream":
+                output.text = sanitize_text(output.text, rules)
+            elif output.output_type in ("display_data", "execute_result"):
+                if WIDGET_VIEW in output.data:
+                    continue
+                for mime, value in output.data.items():
+                    if mime.startswith("text/") and isinstance(value, str):
+                        output.data[mime] = sanitize_text(value, rules)
+            elif output.output_type == "error":
+                output.evalue = sanitize_text(output.evalue, rules)
+                output.traceback = [
+                    sanitize_text(line, rules) for line in _trim_traceback(output.traceback)
+                ]
+            outputs.append(output)
+        cell.outputs = outputs
+    return nb
+
+
+def write_notebook(nb: nbformat.NotebookNode, path: Path) -> bool:
+    """Write ``nb`` to ``path`` in nbformat's canonical JSON; return True if the bytes changed."""
+    nbformat.validate(nb)
+    text = nbformat.writes(nb) + "\n"
+    path = Path(path)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
