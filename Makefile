@@ -15,8 +15,11 @@ $(STAMP): requirements.txt pyproject.toml tools/setup_env.sh
 	bash tools/setup_env.sh "$(VENV)" "$(PYTHON)"
 	touch $@
 
+# JupyterLab refuses to run as root unless told; containers often run as root.
+LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: env  ## Start JupyterLab on chapters/
-	$(BIN)/jupyter lab --ServerApp.root_dir=chapters
+	$(BIN)/jupyter lab --ServerApp.root_dir=chapters $(LAB_FLAGS)
 
 test: env  ## Unit tests, doctests and strict nbval over every chapter
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
