@@ -1,9 +1,13 @@
 """Measure what the course promises about speed, and print it as a table for the README.
 
 usage:
-    python tools/benchmark.py               # every chapter, then the full test command
-    python tools/benchmark.py --no-tests    # chapters only
-    python tools/benchmark.py chapters/01_tensors.ipynb --no-tests
+    python tools/benchmark.py               # chapters, the other measurements, the test command
+    python tools/benchmark.py --no-tests    # without the full test command
+    python tools/benchmark.py chapters/01_tensors.ipynb --no-tests --no-extras
+
+Other measurements (widget updates, training throughput, ...) live in ``tools/bench_*.py``,
+one script per topic, each with a ``main() -> int`` that prints its own table; this script
+runs every one of them in turn.
 
 Each chapter is executed top to bottom in a fresh kernel, exactly as tools/run_notebooks.py
 does (nothing is written); its time includes the kernel's start. The test command is the
@@ -14,6 +18,7 @@ it exits 1 only when a chapter fails to run.
 from __future__ import annotations
 
 import argparse
+import importlib
 import platform
 import subprocess
 import sys
@@ -34,6 +39,11 @@ def time_chapter(path: Path) -> float:
     return time.perf_counter() - start
 
 
+def extra_benchmarks() -> list[str]:
+    """Names of the topic benchmark scripts, ``tools/bench_*.py``, in order."""
+    return sorted(path.stem for path in Path(__file__).resolve().parent.glob("bench_*.py"))
+
+
 def time_test_command() -> tuple[float, int]:
     """Seconds the README's test command takes, and its exit status."""
     start = time.perf_counter()
@@ -49,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("notebooks", nargs="*", type=Path, help="chapters to time (default: all)")
     parser.add_argument("--no-tests", action="store_true", help="skip timing the full test command")
+    parser.add_argument(
+        "--no-extras", action="store_true", help="skip the tools/bench_*.py scripts"
+    )
     args = parser.parse_args(argv)
 
     paths = [path.resolve() for path in args.notebooks] or nbtools.chapter_paths()
@@ -72,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
             f"| {path.stem} | {seconds:.1f} | {budget} | {'yes' if seconds <= budget else 'NO'} |",
             flush=True,
         )
+    if not args.no_extras:
+        for name in extra_benchmarks():
+            print(f"\n## {name}")
+            failed |= importlib.import_module(name).main() != 0
     if not args.no_tests:
         seconds, status = time_test_command()
         print(f"\nfull test command (python -m pytest): {seconds:.0f} s, exit status {status}")
