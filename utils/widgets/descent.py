@@ -441,8 +441,11 @@ def draw_parabola(fig: Figure, lr: float, steps: int = 20) -> str:
 def describe_ewa(beta: float, n: int = 100) -> str:
     """The EWA widget's readout.
 
-    >>> describe_ewa(0.9)
-    'beta = 0.90 · memory ≈ 1/(1 − beta) = 10 steps · weights of the last 100 steps sum to 1.0000 · last average = 7.89 (bias-corrected 7.89)'
+    >>> print(describe_ewa(0.9).replace(" · ", "\\n"))
+    beta = 0.90
+    memory ≈ 1/(1 − beta) = 10 steps
+    weights of the last 100 steps sum to 1.0000
+    last average = 7.89 (bias-corrected 7.89)
     """
     signal = noisy_signal(n)
     average, corrected = ewa(signal, beta)[-1], ewa(signal, beta, bias_correction=True)[-1]
@@ -527,8 +530,10 @@ def valley_paths(lr: float, momentum: float, steps: int = 30) -> tuple[Path, Pat
 def describe_valley(lr: float, momentum: float, plain: Path, heavy: Path) -> str:
     """The momentum widget's readout.
 
-    >>> describe_valley(0.3, 0.5, *valley_paths(0.3, 0.5))
-    'lr = 0.30 · SGD: f = 0.03907 after 30 steps · SGD + momentum 0.50: f = 0.0002382 after 30 steps'
+    >>> print(describe_valley(0.3, 0.5, *valley_paths(0.3, 0.5)).replace(" · ", "\\n"))
+    lr = 0.30
+    SGD: f = 0.03907 after 30 steps
+    SGD + momentum 0.50: f = 0.0002382 after 30 steps
     """
     return (
         f"lr = {lr:.2f} · SGD: {_path_summary(plain)} · "
