@@ -414,6 +414,8 @@ def test_race_readout_and_every_optimizer_in_the_menu_draws():
         live.set(opt2=name, lr2=0.01)
         expected = descent.race_path(name, 0.01)
         suffix = " (diverging)" if expected.diverged else ""
+        if not expected.diverged and expected.losses[-1] > expected.losses[0]:
+            suffix = " (worse than the start)"
         assert live.readout_text.endswith(
             f"{name} (lr 0.01): f = {expected.losses[-1]:.4g} after {expected.steps} steps{suffix}"
         ), live.readout_text

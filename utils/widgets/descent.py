@@ -510,8 +510,16 @@ def _draw_contours(ax: Axes, name: str) -> None:
     ax.set_ylim(Y.min(), Y.max())
 
 
-def _path_summary(path: Path) -> str:
-    state = " (diverging)" if path.diverged or path.losses[-1] > path.losses[0] else ""
+def _path_summary(path: Path, growth_is_divergence: bool = True) -> str:
+    """``f = ... after n steps``, with " (diverging)" when the run blew up, or (on a convex
+    quadratic, where that can only mean instability) when it ended above its start."""
+    grew = path.losses[-1] > path.losses[0]
+    if path.diverged or (grew and growth_is_divergence):
+        state = " (diverging)"
+    elif grew:
+        state = " (worse than the start)"
+    else:
+        state = ""
     return f"f = {path.losses[-1]:.4g} after {path.steps} steps{state}"
 
 
@@ -583,7 +591,8 @@ def describe_race(first: Path, second: Path) -> str:
     'SGD (lr 0.001): f = 5.593 after 100 steps · Adam (lr 0.3): f = 3.756 after 100 steps'
     """
     return " · ".join(
-        f"{path.optimizer} (lr {path.lr:.3g}): {_path_summary(path)}" for path in (first, second)
+        f"{path.optimizer} (lr {path.lr:.3g}): {_path_summary(path, growth_is_divergence=False)}"
+        for path in (first, second)
     )
 
 
