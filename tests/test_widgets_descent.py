@@ -269,6 +269,7 @@ NAN = float("nan")
         ),
         (ewa, ([], 0.9), {}, ValueError, "values must be a non-empty"),
         (descent.ewa_weights, (0.9, 0), {}, ValueError, "steps must be a positive int"),
+        (descent.contour_lines, ("parabola",), {}, ValueError, "name must be one of"),
         (descent.lr_widget, (-0.1,), {}, ValueError, "lr must be a positive number"),
         (descent.ewa_widget, (1.0,), {}, ValueError, "beta must be at least 0 and below 1"),
         (

@@ -19,14 +19,15 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import contourpy
 import ipywidgets
-import matplotlib.ticker
 import numpy as np
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from utils.widgets import LivePlot
+from utils.widgets.drawing import draw_lines, label_axes
 
 LOSS_LIMIT = 1e12
 """A run stops (and counts as diverged) once its loss exceeds this or stops being finite."""
@@ -356,16 +357,6 @@ def noisy_signal(n: int = 100, seed: int = 0) -> np.ndarray:
 # --- drawing ---------------------------------------------------------------------------------
 
 
-def _few_ticks(*axes: Axes) -> None:
-    for ax in axes:
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5, integer=True))
-        if ax.get_yscale() == "log":
-            ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(numticks=5))
-            ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
-        else:
-            ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))
-
-
 LOG_FLOOR = 1e-12
 """Losses below this are drawn at it on log-scale plots (a loss of exactly 0 has no log)."""
 
@@ -424,16 +415,17 @@ def draw_parabola(fig: Figure, lr: float, steps: int = 20) -> str:
     left.plot(path.points[:1, 0], path.losses[:1], "s", color="black", label="start x = 2")
     left.set_xlim(-3, 3)
     left.set_ylim(-2, 40)
-    left.set_title(f"path on y = 4x², lr = {lr:.3f}: {regime}")
-    left.set_xlabel(f"x · after {path.steps} steps x = {path.points[-1, 0]:.4g}")
+    label_axes(
+        left,
+        f"path on y = 4x², lr = {lr:.3f}: {regime}",
+        f"x · after {path.steps} steps x = {path.points[-1, 0]:.4g}",
+    )
     left.legend(loc="upper center", fontsize=8)
     _plot_losses(right, path, color="tab:blue")
-    right.set_title("loss per step (log scale)")
-    right.set_xlabel("step")
+    label_axes(right, "loss per step (log scale)", "step")
     if regime == "diverging":
         _mark_divergence(left)
         _mark_divergence(right)
-    _few_ticks(left, right)
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
     return describe_parabola(lr, path)
 
@@ -466,11 +458,10 @@ def draw_ewa(fig: Figure, beta: float, n: int = 100) -> str:
     weights = ewa_weights(beta, n)
     signal = noisy_signal(n)
     left, right = fig.subplots(1, 2)
-    left.bar(np.arange(n), weights, width=1.0, color="tab:blue")
+    left.stairs(weights, np.arange(n + 1) - 0.5, fill=True, color="tab:blue")
     memory = 1 / (1 - beta)
     left.axvline(memory, color="tab:red", linestyle="--", label=f"1/(1 − beta) = {memory:.0f}")
-    left.set_title(f"weight of the value t steps back, beta = {beta:.2f}")
-    left.set_xlabel("t (steps back)")
+    label_axes(left, f"weight of the value t steps back, beta = {beta:.2f}", "t (steps back)")
     left.legend(fontsize=8)
     days = np.arange(1, n + 1)
     right.plot(days, signal, ".", color="gray", markersize=3, label="daily values")
@@ -479,35 +470,42 @@ def draw_ewa(fig: Figure, beta: float, n: int = 100) -> str:
         days, ewa(signal, beta, bias_correction=True), color="tab:orange", label="bias-corrected"
     )
     right.set_ylim(-5, 30)
-    right.set_title("a noisy series and its average")
-    right.set_xlabel("day")
+    label_axes(right, "a noisy series and its average", "day")
     right.legend(fontsize=8, loc="upper right")
-    _few_ticks(left, right)
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
     return describe_ewa(beta, n)
 
 
-@functools.lru_cache(maxsize=4)
-def _contour_grid(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """x, y, log-ish values and contour levels of a test function over its plotting window."""
-    if name == "valley":
-        xs, ys = np.linspace(-5, 5, 101), np.linspace(-2.5, 2.5, 51)
-        X, Y = np.meshgrid(xs, ys)
-        Z = valley(torch.from_numpy(np.stack([X, Y], axis=-1))).numpy()
-        levels = np.array([0.05, 0.2, 0.5, 1, 2, 4, 8])
-    else:
-        xs, ys = np.linspace(-2, 2, 101), np.linspace(-1, 3, 101)
-        X, Y = np.meshgrid(xs, ys)
-        Z = rosenbrock(torch.from_numpy(np.stack([X, Y], axis=-1))).numpy()
-        levels = np.array([0.3, 1, 3, 10, 30, 100, 300, 1000])
-    return X, Y, Z, levels
+CONTOUR_WINDOWS = {
+    "valley": ((-5.0, 5.0), (-2.5, 2.5), (0.05, 0.2, 0.5, 1, 2, 4, 8)),
+    "rosenbrock": ((-2.0, 2.0), (-1.0, 3.0), (0.3, 1, 3, 10, 30, 100, 300, 1000)),
+}
+"""For each test function drawn with contours: x range, y range, contour levels."""
+
+
+@functools.lru_cache(maxsize=len(CONTOUR_WINDOWS))
+def contour_lines(name: str) -> tuple[np.ndarray, ...]:
+    """The contour lines of test function ``name`` ("valley" or "rosenbrock") over its window,
+    as (n, 2) arrays; computed once, then drawn cheaply on every redraw.
+
+    >>> all(line.shape[1] == 2 for line in contour_lines("valley"))
+    True
+    """
+    if name not in CONTOUR_WINDOWS:
+        raise ValueError(f"name must be one of {sorted(CONTOUR_WINDOWS)}, got {name!r}")
+    (x_low, x_high), (y_low, y_high), levels = CONTOUR_WINDOWS[name]
+    X, Y = np.meshgrid(np.linspace(x_low, x_high, 121), np.linspace(y_low, y_high, 121))
+    function = valley if name == "valley" else rosenbrock
+    Z = function(torch.from_numpy(np.stack([X, Y], axis=-1))).numpy()
+    generator = contourpy.contour_generator(X, Y, Z)
+    return tuple(line for level in levels for line in generator.lines(level))
 
 
 def _draw_contours(ax: Axes, name: str) -> None:
-    X, Y, Z, levels = _contour_grid(name)
-    ax.contour(X, Y, Z, levels=levels, colors="lightgray", linewidths=0.8)
-    ax.set_xlim(X.min(), X.max())
-    ax.set_ylim(Y.min(), Y.max())
+    draw_lines(ax, contour_lines(name))
+    (x_low, x_high), (y_low, y_high), _ = CONTOUR_WINDOWS[name]
+    ax.set_xlim(x_low, x_high)
+    ax.set_ylim(y_low, y_high)
 
 
 def _path_summary(path: Path, growth_is_divergence: bool = True) -> str:
@@ -565,11 +563,9 @@ def draw_valley(fig: Figure, lr: float, momentum: float, steps: int = 30) -> str
         _draw_contours(ax, "valley")
         ax.plot(path.points[:, 0], path.points[:, 1], ".-", color=color, markersize=4)
         ax.plot([0], [0], "*", color="black", markersize=10)
-        ax.set_title(title)
-        ax.set_xlabel(f"x · {_path_summary(path)}", fontsize=9)
+        label_axes(ax, title, f"x · {_path_summary(path)}")
         if "diverging" in _path_summary(path):
             _mark_divergence(ax)
-    _few_ticks(*axes)
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.08)
     return describe_valley(lr, momentum, plain, heavy)
 
@@ -613,11 +609,9 @@ def draw_race(fig: Figure, opt1: str, lr1: float, opt2: str, lr2: float, steps: 
             path.points[:, 0], path.points[:, 1], ".-", color=color, markersize=3, label=label
         )
         _plot_losses(right, path, label=label, color=color)
-    left.set_title("paths on Rosenbrock's function")
+    label_axes(left, "paths on Rosenbrock's function", "x")
+    label_axes(right, "loss per step (log scale)", "step")
     right.legend(fontsize=8, loc="upper right")
-    right.set_title("loss per step (log scale)")
-    right.set_xlabel("step")
-    _few_ticks(left, right)
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
     return describe_race(*paths)
 

@@ -22,6 +22,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 
 from utils.widgets import LivePlot
+from utils.widgets.drawing import label_axes
 
 DEFAULT_LOGITS = (-0.5, -0.3, 0.0, 0.3, 0.5)
 """The widget's starting logits: the example whose softmax chapter 06 checks."""
@@ -176,17 +177,14 @@ def draw_softmax(fig: Figure, logits: object, temperature: float, target: int) -
     left, right = fig.subplots(1, 2)
     left.bar(classes, result.probs.tolist(), color=colors)
     left.set_ylim(0, 1.05)
-    left.set_title("probabilities softmax(z / T)")
-    left.set_xlabel(f"class (orange: target {result.target})")
+    label_axes(left, "probabilities softmax(z / T)", f"class (orange: target {result.target})")
     right.bar(classes, result.grad.tolist(), color=colors)
     right.axhline(0, color="black", linewidth=0.8)
     limit = 1.1 * max(1.0, result.grad.abs().max().item())
     right.set_ylim(-limit, limit)
-    right.set_title("gradient ∂CE/∂z = (p − one-hot) / T")
-    right.set_xlabel(f"class · CE = {result.loss:.4f}")
+    label_axes(right, "gradient ∂CE/∂z = (p − one-hot) / T", f"class · CE = {result.loss:.4f}")
     for ax in (left, right):
         ax.xaxis.set_major_locator(matplotlib.ticker.FixedLocator(classes))
-        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
     return describe_result(result)
 
