@@ -426,7 +426,7 @@ def draw_parabola(fig: Figure, lr: float, steps: int = 20) -> str:
     if regime == "diverging":
         _mark_divergence(left)
         _mark_divergence(right)
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.9, wspace=0.25)
     return describe_parabola(lr, path)
 
 
@@ -472,7 +472,7 @@ def draw_ewa(fig: Figure, beta: float, n: int = 100) -> str:
     right.set_ylim(-5, 30)
     label_axes(right, "a noisy series and its average", "day")
     right.legend(fontsize=8, loc="upper right")
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.9, wspace=0.25)
     return describe_ewa(beta, n)
 
 
@@ -566,7 +566,7 @@ def draw_valley(fig: Figure, lr: float, momentum: float, steps: int = 30) -> str
         label_axes(ax, title, f"x · {_path_summary(path)}")
         if "diverging" in _path_summary(path):
             _mark_divergence(ax)
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.08)
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.9, wspace=0.08)
     return describe_valley(lr, momentum, plain, heavy)
 
 
@@ -612,7 +612,7 @@ def draw_race(fig: Figure, opt1: str, lr1: float, opt2: str, lr2: float, steps: 
     label_axes(left, "paths on Rosenbrock's function", "x")
     label_axes(right, "loss per step (log scale)", "step")
     right.legend(fontsize=8, loc="upper right")
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.9, wspace=0.25)
     return describe_race(*paths)
 
 

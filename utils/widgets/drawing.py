@@ -50,7 +50,7 @@ def label_axes(ax: Axes, title: str, xlabel: str, max_ticks: int = 4) -> Axes:
         raise ValueError(f"max_ticks must be an int of at least 2, got {max_ticks!r}")
     ax.set_title(title, y=1.0, pad=4)
     ax.set_xlabel(xlabel)
-    ax.xaxis.set_label_coords(0.5, -0.1)
+    ax.xaxis.set_label_coords(0.5, -0.12)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(max_ticks))
     if ax.get_yscale() == "log":
         ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(numticks=max_ticks))

@@ -185,7 +185,7 @@ def draw_softmax(fig: Figure, logits: object, temperature: float, target: int) -
     label_axes(right, "gradient ∂CE/∂z = (p − one-hot) / T", f"class · CE = {result.loss:.4f}")
     for ax in (left, right):
         ax.xaxis.set_major_locator(matplotlib.ticker.FixedLocator(classes))
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.9, wspace=0.25)
     return describe_result(result)
 
 
