@@ -23,8 +23,17 @@ def test_log_axes_get_plain_labels():
     ax.semilogy([1e-8, 1.0, 1e3])
     drawing.label_axes(ax, "t", "x")
     formatter = ax.yaxis.get_major_formatter()
-    assert [formatter(v, 0) for v in (1e-8, 1.0, 1e3)] == ["1e-08", "1", "1e+03"]
+    assert [formatter(v, 0) for v in (1e-8, 1.0, 1e3, 1e5)] == ["1e-08", "1", "1000", "1e+05"]
     assert len(ax.yaxis.get_minor_locator()()) == 0
+
+
+def test_a_log_axis_spanning_less_than_two_decades_still_gets_several_labels():
+    ax = Figure().add_subplot()
+    ax.semilogy([4.0, 30.0, 90.0])
+    drawing.label_axes(ax, "t", "x")
+    low, high = ax.get_ylim()
+    shown = [v for v in ax.yaxis.get_major_locator()() if low <= v <= high]
+    assert len(shown) >= 3, shown
 
 
 @pytest.mark.parametrize("max_ticks", [1, 0, 2.5, True])

@@ -20,13 +20,14 @@ from matplotlib.collections import LineCollection
 
 
 def plain_power(value: float, _position: object = None) -> str:
-    """Label a log-scale tick as ``1e-08`` rather than typeset maths, which is slow to lay out.
+    """Label a log-scale tick as plain text (``1e-08``, ``20``) rather than typeset maths,
+    which is slow to lay out.
 
-    >>> plain_power(1e-8), plain_power(100.0), plain_power(1.0)
-    ('1e-08', '1e+02', '1')
+    >>> plain_power(1e-8), plain_power(100.0), plain_power(1.0), plain_power(0.02)
+    ('1e-08', '100', '1', '0.02')
     """
-    if value == 1:
-        return "1"
+    if 1e-3 <= abs(value) < 1e4:
+        return f"{value:g}"
     return f"{value:.0e}"
 
 
@@ -39,8 +40,8 @@ def label_axes(ax: Axes, title: str, xlabel: str, max_ticks: int = 4) -> Axes:
     >>> ax = Figure().add_subplot()
     >>> ax.semilogy([1, 10, 100])  # doctest: +ELLIPSIS
     [...]
-    >>> label_axes(ax, "t", "x").yaxis.get_major_formatter()(1e-3, 0)
-    '1e-03'
+    >>> label_axes(ax, "t", "x").yaxis.get_major_formatter()(1e-6, 0)
+    '1e-06'
     >>> label_axes(ax, "t", "x", max_ticks=1)
     Traceback (most recent call last):
     ...
@@ -53,7 +54,10 @@ def label_axes(ax: Axes, title: str, xlabel: str, max_ticks: int = 4) -> Axes:
     ax.xaxis.set_label_coords(0.5, -0.12)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(max_ticks))
     if ax.get_yscale() == "log":
-        ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(numticks=max_ticks))
+        low, high = ax.get_ylim()
+        few_decades = high / low < 100  # then label 1, 2 and 5 of each decade
+        subs = (1.0, 2.0, 5.0) if few_decades else (1.0,)
+        ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=subs, numticks=max_ticks))
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(plain_power))
     else:
         ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(max_ticks))
