@@ -47,3 +47,15 @@ def test_draw_lines_adds_one_collection_with_every_line():
     ax = drawing.draw_lines(Figure().add_subplot(), lines)
     (collection,) = ax.collections
     assert [len(path.vertices) for path in collection.get_paths()] == [2, 3]
+
+
+def test_color_key_writes_one_coloured_line_per_entry_without_a_legend():
+    ax = Figure().add_subplot()
+    drawing.color_key(ax, [("a", "red"), ("b", "blue"), ("c", "gray")], corner=(0.9, 0.9))
+    assert [(t.get_text(), t.get_color()) for t in ax.texts] == [
+        ("a", "red"),
+        ("b", "blue"),
+        ("c", "gray"),
+    ]
+    heights = [t.get_position()[1] for t in ax.texts]
+    assert heights == sorted(heights, reverse=True) and ax.get_legend() is None

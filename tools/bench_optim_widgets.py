@@ -11,6 +11,7 @@ against the course's budget of 100 ms median. Exits 1 if a median is over budget
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 from pathlib import Path
@@ -64,6 +65,8 @@ def time_widget(factory: object, settings: list[dict[str, object]]) -> list[floa
 
 
 def main() -> int:
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"load average before (1, 5, 15 min): {load}; {os.cpu_count()} CPUs")
     print("| widget | updates | median ms | slowest ms | budget (median) | within |")
     print("|---|---:|---:|---:|---:|---|")
     over = False

@@ -27,7 +27,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from utils.widgets import LivePlot
-from utils.widgets.drawing import draw_lines, label_axes
+from utils.widgets.drawing import color_key, draw_lines, label_axes
 
 LOSS_LIMIT = 1e12
 """A run stops (and counts as diverged) once its loss exceeds this or stops being finite."""
@@ -361,14 +361,8 @@ LOG_FLOOR = 1e-12
 """Losses below this are drawn at it on log-scale plots (a loss of exactly 0 has no log)."""
 
 
-def _plot_losses(ax: Axes, path: Path, label: str | None = None, color: str | None = None) -> None:
-    ax.semilogy(
-        np.arange(path.steps + 1),
-        np.maximum(path.losses, LOG_FLOOR),
-        ".-",
-        label=label,
-        color=color,
-    )
+def _plot_losses(ax: Axes, path: Path, color: str) -> None:
+    ax.semilogy(np.arange(path.steps + 1), np.maximum(path.losses, LOG_FLOOR), ".-", color=color)
 
 
 def _mark_divergence(ax: Axes, text: str = "DIVERGING") -> None:
@@ -412,7 +406,8 @@ def draw_parabola(fig: Figure, lr: float, steps: int = 20) -> str:
     grid = np.linspace(-3, 3, 121)
     left.plot(grid, 4 * grid**2, color="lightgray")
     left.plot(path.points[:, 0], path.losses, "o-", color="tab:blue", markersize=4)
-    left.plot(path.points[:1, 0], path.losses[:1], "s", color="black", label="start x = 2")
+    left.plot(path.points[:1, 0], path.losses[:1], "s", color="black")
+    left.text(2.1, 14, "start", ha="left", va="top", fontsize=8)
     left.set_xlim(-3, 3)
     left.set_ylim(-2, 40)
     label_axes(
@@ -420,7 +415,6 @@ def draw_parabola(fig: Figure, lr: float, steps: int = 20) -> str:
         f"path on y = 4x², lr = {lr:.3f}: {regime}",
         f"x · after {path.steps} steps x = {path.points[-1, 0]:.4g}",
     )
-    left.legend(loc="upper center", fontsize=8)
     _plot_losses(right, path, color="tab:blue")
     label_axes(right, "loss per step (log scale)", "step")
     if regime == "diverging":
@@ -460,18 +454,17 @@ def draw_ewa(fig: Figure, beta: float, n: int = 100) -> str:
     left, right = fig.subplots(1, 2)
     left.stairs(weights, np.arange(n + 1) - 0.5, fill=True, color="tab:blue")
     memory = 1 / (1 - beta)
-    left.axvline(memory, color="tab:red", linestyle="--", label=f"1/(1 − beta) = {memory:.0f}")
+    left.axvline(memory, color="tab:red", linestyle="--")
     label_axes(left, f"weight of the value t steps back, beta = {beta:.2f}", "t (steps back)")
-    left.legend(fontsize=8)
+    color_key(left, [(f"1/(1 − beta) = {memory:.0f}", "tab:red")])
     days = np.arange(1, n + 1)
-    right.plot(days, signal, ".", color="gray", markersize=3, label="daily values")
-    right.plot(days, ewa(signal, beta), color="tab:blue", label="average")
-    right.plot(
-        days, ewa(signal, beta, bias_correction=True), color="tab:orange", label="bias-corrected"
-    )
+    right.plot(days, signal, ".", color="gray", markersize=3)
+    right.plot(days, ewa(signal, beta), color="tab:blue")
+    right.plot(days, ewa(signal, beta, bias_correction=True), color="tab:orange")
     right.set_ylim(-5, 30)
     label_axes(right, "a noisy series and its average", "day")
-    right.legend(fontsize=8, loc="upper right")
+    key = [("daily values", "gray"), ("average", "tab:blue"), ("bias-corrected", "tab:orange")]
+    color_key(right, key)
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.9, wspace=0.25)
     return describe_ewa(beta, n)
 
@@ -570,9 +563,11 @@ def draw_valley(fig: Figure, lr: float, momentum: float, steps: int = 30) -> str
     return describe_valley(lr, momentum, plain, heavy)
 
 
+@functools.lru_cache(maxsize=64)
 def race_path(optimizer: str, lr: float, steps: int = 100) -> Path:
     """One runner of the race: ``optimizer`` with ``lr`` on Rosenbrock's function from
-    ``RACE_START`` (L-BFGS makes one iteration per step, like the others).
+    ``RACE_START`` (L-BFGS makes one iteration per step, like the others). Runs are cached,
+    so moving a slider back to a setting already seen costs only the redraw.
 
     >>> bool(race_path("LBFGS", 1.0).losses[-1] < 1e-6)
     True
@@ -603,15 +598,14 @@ def draw_race(fig: Figure, opt1: str, lr1: float, opt2: str, lr2: float, steps: 
     left, right = fig.subplots(1, 2)
     _draw_contours(left, "rosenbrock")
     left.plot([1], [1], "*", color="black", markersize=10)
-    for path, color in zip(paths, ("tab:blue", "tab:orange"), strict=True):
-        label = f"{path.optimizer} (lr {path.lr:.3g})"
-        left.plot(
-            path.points[:, 0], path.points[:, 1], ".-", color=color, markersize=3, label=label
-        )
-        _plot_losses(right, path, label=label, color=color)
+    colors = ("tab:blue", "tab:orange")
+    for path, color in zip(paths, colors, strict=True):
+        left.plot(path.points[:, 0], path.points[:, 1], ".-", color=color, markersize=3)
+        _plot_losses(right, path, color=color)
     label_axes(left, "paths on Rosenbrock's function", "x")
     label_axes(right, "loss per step (log scale)", "step")
-    right.legend(fontsize=8, loc="upper right")
+    names = [f"{path.optimizer} (lr {path.lr:.3g})" for path in paths]
+    color_key(right, list(zip(names, colors, strict=True)))
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.9, wspace=0.25)
     return describe_race(*paths)
 

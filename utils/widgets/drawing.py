@@ -31,7 +31,7 @@ def plain_power(value: float, _position: object = None) -> str:
     return f"{value:.0e}"
 
 
-def label_axes(ax: Axes, title: str, xlabel: str, max_ticks: int = 4) -> Axes:
+def label_axes(ax: Axes, title: str, xlabel: str, max_ticks: int = 3) -> Axes:
     """Give ``ax`` a title and an x label at fixed positions, at most ``max_ticks`` labelled
     ticks per axis and no minor ticks; return ``ax``. Call it after plotting (it reads the
     y scale). Fixed positions spare matplotlib measuring every tick label to place them.
@@ -77,4 +77,24 @@ def draw_lines(
     1
     """
     ax.add_collection(LineCollection(list(lines), colors=color, linewidths=linewidth))
+    return ax
+
+
+def color_key(
+    ax: Axes, entries: Sequence[tuple[str, str]], corner: tuple[float, float] = (0.97, 0.95)
+) -> Axes:
+    """Write each (text, color) of ``entries`` as a line of coloured text, right-aligned below
+    ``corner`` (axes coordinates): a legend without the cost of ``ax.legend``. Returns ``ax``.
+
+    >>> from matplotlib.figure import Figure
+    >>> ax = color_key(Figure().add_subplot(), [("SGD", "tab:blue"), ("Adam", "tab:orange")])
+    >>> [(t.get_text(), t.get_color()) for t in ax.texts]
+    [('SGD', 'tab:blue'), ('Adam', 'tab:orange')]
+    """
+    x, y = corner
+    for line, (text, color) in enumerate(entries):
+        ax.text(
+            x, y - 0.08 * line, text, color=color, transform=ax.transAxes, ha="right", va="top",
+            fontsize=8,
+        )  # fmt: skip
     return ax
