@@ -5,8 +5,11 @@ usage:
     python tools/bench_optim_widgets.py
 
 Each widget is moved through a sweep of slider positions, as a student pressing the arrow
-keys would; the table gives the median and the slowest update (``LivePlot.last_seconds``)
-against the course's budget of 100 ms median. Exits 1 if a median is over budget.
+keys would. For each update the table gives the wall-clock time (``LivePlot.last_seconds``)
+and the CPU time this process spent (``time.process_time``): on a machine shared with other
+jobs the wall clock also counts the time spent waiting for a core, the CPU time does not. The
+budget is 100 ms median; the script exits 1 if the median wall-clock time is over it (the
+load average printed first tells how busy the machine was).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import os
 import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -53,29 +57,38 @@ def sweeps() -> dict[str, tuple[object, list[dict[str, object]]]]:
     }
 
 
-def time_widget(factory: object, settings: list[dict[str, object]]) -> list[float]:
-    """Milliseconds of each update while the widget moves through ``settings``."""
+def time_widget(
+    factory: object, settings: list[dict[str, object]]
+) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds of each update while the widget moves through
+    ``settings``."""
     live = factory()
     live.set(**settings[0])  # warm up: first drawing, caches
-    times = []
+    wall, cpu = [], []
     for values in settings:
+        start = time.process_time()
         live.set(**values)
-        times.append(live.last_seconds * 1000)
-    return times
+        cpu.append((time.process_time() - start) * 1000)
+        wall.append(live.last_seconds * 1000)
+    return wall, cpu
 
 
 def main() -> int:
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"load average before (1, 5, 15 min): {load}; {os.cpu_count()} CPUs")
-    print("| widget | updates | median ms | slowest ms | budget (median) | within |")
-    print("|---|---:|---:|---:|---:|---|")
+    print(
+        "| widget | updates | median ms (wall) | slowest ms (wall) | median ms (CPU) "
+        "| budget (median) | within |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---|")
     over = False
     for name, (factory, settings) in sweeps().items():
-        times = time_widget(factory, settings)
-        median = statistics.median(times)
+        wall, cpu = time_widget(factory, settings)
+        median = statistics.median(wall)
         over |= median > BUDGET_MS
         print(
-            f"| {name} | {len(times)} | {median:.0f} | {max(times):.0f} | {BUDGET_MS:.0f} | "
+            f"| {name} | {len(wall)} | {median:.0f} | {max(wall):.0f} | "
+            f"{statistics.median(cpu):.0f} | {BUDGET_MS:.0f} | "
             f"{'yes' if median <= BUDGET_MS else 'NO'} |",
             flush=True,
         )
