@@ -655,6 +655,7 @@ def momentum_widget(lr: float = 0.3, momentum: float = 0.5) -> LivePlot:
             max=0.95,
             step=0.05,
             description="momentum",
+            style={"description_width": "initial"},  # show the whole word
         ),
     }
     return LivePlot(controls, draw_valley)
@@ -685,4 +686,6 @@ def race_widget(
         controls[f"lr{index}"] = ipywidgets.FloatLogSlider(
             value=check_lr(lr), base=10, min=-4, max=0, step=0.1, description=f"lr{index}"
         )
-    return LivePlot(controls, draw_race)
+    live = LivePlot(controls, draw_race)
+    live.box.children[0].layout.flex_flow = "row wrap"  # narrow screens: controls wrap
+    return live

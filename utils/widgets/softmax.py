@@ -226,7 +226,11 @@ def softmax_widget(
         value=temperature, min=t_low, max=t_high, step=t_step, description="T", layout=narrow
     )
     controls["target"] = ipywidgets.Dropdown(
-        options=list(range(z.numel())), value=target, description="target", layout=narrow
+        options=list(range(z.numel())),
+        value=target,
+        description="target",
+        layout=narrow,
+        style={"description_width": "initial"},
     )
     count = z.numel()
 
