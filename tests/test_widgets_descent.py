@@ -318,8 +318,9 @@ def test_widget_controls_have_short_stable_descriptions():
         "SGD",
         0.001,
         "Adam",
-        0.3,
+        0.1,
     )
+    assert descent.race_widget(lr2=0.3).controls["lr2"].value == 10**-0.5  # snapped to the grid
     assert list(race["opt1"].options) == descent.optimizer_names()
 
 

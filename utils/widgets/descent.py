@@ -578,8 +578,8 @@ def race_path(optimizer: str, lr: float, steps: int = 100) -> Path:
 def describe_race(first: Path, second: Path) -> str:
     """The race widget's readout.
 
-    >>> describe_race(race_path("SGD", 0.001), race_path("Adam", 0.3))
-    'SGD (lr 0.001): f = 5.593 after 100 steps · Adam (lr 0.3): f = 3.756 after 100 steps'
+    >>> describe_race(race_path("SGD", 0.001), race_path("Adam", 0.1))
+    'SGD (lr 0.001): f = 5.593 after 100 steps · Adam (lr 0.1): f = 4.518 after 100 steps'
     """
     return " · ".join(
         f"{path.optimizer} (lr {path.lr:.3g}): {_path_summary(path, growth_is_divergence=False)}"
@@ -662,10 +662,12 @@ def momentum_widget(lr: float = 0.3, momentum: float = 0.5) -> LivePlot:
 
 
 def race_widget(
-    opt1: str = "SGD", lr1: float = 0.001, opt2: str = "Adam", lr2: float = 0.3
+    opt1: str = "SGD", lr1: float = 0.001, opt2: str = "Adam", lr2: float = 0.1
 ) -> LivePlot:
     """An optimizer race on Rosenbrock's function: drop-downs ``opt1`` and ``opt2`` (every
-    optimizer of ``torch.optim``) and log-scale sliders ``lr1`` and ``lr2`` (1e-4 to 1).
+    optimizer of ``torch.optim``) and log-scale sliders ``lr1`` and ``lr2`` (1e-4 to 1, a tenth
+    of a decade per step). A starting ``lr`` off that grid is moved to the nearest point on it,
+    as the browser's slider would do anyway.
 
     >>> live = race_widget()
     >>> live.set(opt2="LBFGS", lr2=1.0).readout_text.split(" · ")[1]
@@ -683,8 +685,9 @@ def race_widget(
             description=f"opt{index}",
             layout=ipywidgets.Layout(width="200px"),
         )
+        on_grid = 10 ** round(math.log10(check_lr(lr)), 1)
         controls[f"lr{index}"] = ipywidgets.FloatLogSlider(
-            value=check_lr(lr), base=10, min=-4, max=0, step=0.1, description=f"lr{index}"
+            value=on_grid, base=10, min=-4, max=0, step=0.1, description=f"lr{index}"
         )
     live = LivePlot(controls, draw_race)
     live.box.children[0].layout.flex_flow = "row wrap"  # narrow screens: controls wrap
