@@ -8,8 +8,9 @@ Each widget is moved through a sweep of slider positions, as a student pressing 
 keys would. For each update the table gives the wall-clock time (``LivePlot.last_seconds``)
 and the CPU time this process spent (``time.process_time``): on a machine shared with other
 jobs the wall clock also counts the time spent waiting for a core, the CPU time does not. The
-budget is 100 ms median; the script exits 1 if the median wall-clock time is over it (the
-load average printed first tells how busy the machine was).
+budget is 100 ms median of the wall-clock time; the load average printed first tells how busy
+the machine was. Like tools/benchmark.py this is a measurement, not a test: the "within"
+column reports the budget, and the script exits 0 unless a widget fails to draw.
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ def time_widget(
     for values in settings:
         start = time.process_time()
         live.set(**values)
+        if live.readout_text.startswith("⚠"):
+            raise RuntimeError(f"{factory.__name__} could not draw {values}: {live.readout_text}")
         cpu.append((time.process_time() - start) * 1000)
         wall.append(live.last_seconds * 1000)
     return wall, cpu
@@ -81,18 +84,22 @@ def main() -> int:
         "| budget (median) | within |"
     )
     print("|---|---:|---:|---:|---:|---:|---|")
-    over = False
+    failed = False
     for name, (factory, settings) in sweeps().items():
-        wall, cpu = time_widget(factory, settings)
+        try:
+            wall, cpu = time_widget(factory, settings)
+        except RuntimeError as error:  # report every widget, then fail
+            print(f"| {name} | failed: {error} | | | | {BUDGET_MS:.0f} | no |", flush=True)
+            failed = True
+            continue
         median = statistics.median(wall)
-        over |= median > BUDGET_MS
         print(
             f"| {name} | {len(wall)} | {median:.0f} | {max(wall):.0f} | "
             f"{statistics.median(cpu):.0f} | {BUDGET_MS:.0f} | "
             f"{'yes' if median <= BUDGET_MS else 'NO'} |",
             flush=True,
         )
-    return 1 if over else 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
