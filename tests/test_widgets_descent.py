@@ -245,6 +245,7 @@ NAN = float("nan")
             "steps must be a positive int, got 0",
         ),
         (opt, (parabola, [NAN], "SGD", 0.1), {}, ValueError, "start must be finite numbers"),
+        (opt, (parabola, [1e7], "SGD", 0.1), {}, ValueError, "start must be a point where"),
         (opt, (parabola, "two", "SGD", 0.1), {}, TypeError, "start must be a list of numbers"),
         (opt, ("parabola", [2.0], "SGD", 0.1), {}, TypeError, "function must map a tensor"),
         (

@@ -249,22 +249,37 @@ def optimize(
         instance.zero_grad()
         loss = function(current()).sum()
         loss.backward()
-        return loss
+        return loss.detach()
 
-    points, losses, diverged = [point.numpy()], [float(function(point))], False
+    def acceptable(loss: float) -> bool:
+        return math.isfinite(loss) and abs(loss) <= LOSS_LIMIT
+
+    with torch.no_grad():
+        start_loss = float(function(point).sum())
+    if not acceptable(start_loss):
+        raise ValueError(
+            f"start must be a point where the function is finite and at most {LOSS_LIMIT:g}, "
+            f"got {start_loss} at {point.tolist()}"
+        )
+    # step(closure) returns the loss at the point it starts from, so each step reports the
+    # loss of the previous point; only the last point needs an evaluation of its own.
+    points, losses = [point], []
     for _ in range(steps):
-        instance.step(closure)
-        new_point = parameter.detach()[0].clone()
-        with torch.no_grad():
-            loss = float(function(new_point))
-        if not (math.isfinite(loss) and abs(loss) <= LOSS_LIMIT) or not bool(
-            torch.isfinite(new_point).all()
-        ):
-            diverged = True
+        loss = float(instance.step(closure))
+        if not acceptable(loss):
+            points.pop()  # the point this step started from is already too far out
             break
-        points.append(new_point.numpy())
         losses.append(loss)
-    return Path(optimizer, lr, np.stack(points), np.array(losses), diverged)
+        points.append(parameter.detach()[0].clone())
+    else:
+        with torch.no_grad():
+            last = float(function(points[-1]).sum())
+        if acceptable(last):
+            losses.append(last)
+        else:
+            points.pop()
+    diverged = len(points) < steps + 1
+    return Path(optimizer, lr, torch.stack(points).numpy(), np.array(losses), diverged)
 
 
 def parabola_path(lr: float, steps: int = 20, momentum: float = 0.0) -> Path:
