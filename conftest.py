@@ -6,15 +6,19 @@ import shutil
 import matplotlib
 import pytest
 
-from tools import nbtools
+from tools import nbtools, netguard
 
 matplotlib.use("Agg")  # tests draw off-screen; notebook kernels choose their own backend
 
 
 def pytest_configure(config):
-    """Run the chapters' kernels against an empty data folder, as the stored outputs were."""
+    """Run the chapters' kernels against an empty data folder, as the stored outputs were, and
+    run everything offline: the network is blocked here and in every kernel the tests start
+    (loopback stays open; see tools/netguard.py)."""
     config._course_data_dir = nbtools.use_fresh_data_dir()
     os.environ.pop("MPLBACKEND", None)
+    netguard.use_offline_kernels()
+    netguard.install()
 
 
 def pytest_unconfigure(config):

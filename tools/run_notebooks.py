@@ -22,6 +22,7 @@ from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nbtools  # noqa: E402
+import netguard  # noqa: E402
 
 CELL_TIMEOUT_S = 600
 
@@ -32,10 +33,12 @@ RUN_ENVIRONMENT = {
 
 
 def prepare_environment() -> None:
-    """Make the kernels this process starts run as the stored outputs require."""
+    """Make the kernels this process starts run as the stored outputs require: on the CPU,
+    with an empty data folder, offline (as under the tests)."""
     os.environ.update(RUN_ENVIRONMENT)
     os.environ.pop("MPLBACKEND", None)  # an Agg backend here would make every figure vanish
     nbtools.use_fresh_data_dir()
+    netguard.use_offline_kernels()
 
 
 def execute(path: Path) -> nbformat.NotebookNode:
