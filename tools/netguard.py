@@ -16,7 +16,7 @@ never runs under the tests.
     True
     >>> try:
     ...     socket.create_connection(("192.0.2.1", 80), timeout=1)
-    ... except NetworkBlocked as error:
+    ... except ConnectionError as error:
     ...     print(error)  # doctest: +ELLIPSIS
     network access is blocked (the course runs offline): connect to 192.0.2.1 port 80. Tag ...
 """
