@@ -10,6 +10,20 @@ from tools import nbtools, netguard
 
 matplotlib.use("Agg")  # tests draw off-screen; notebook kernels choose their own backend
 
+SLOW_STEPS = {
+    "student": "executes the student copy of every chapter; run `make test-student`",
+    "browser": "drives JupyterLab in headless Chromium; run `make test-browser`",
+}
+"""Tests marked with one of these names run only with the option of the same name (CI runs them
+as separate steps of .ci/run); the README's test command skips them."""
+
+collect_ignore = ["tests/fixtures"]  # notebooks the browser test opens, not chapters to check
+
+
+def pytest_addoption(parser):
+    for name, what in SLOW_STEPS.items():
+        parser.addoption(f"--{name}", action="store_true", help=f"run the tests that {what}")
+
 
 def pytest_configure(config):
     """Run the chapters' kernels against an empty data folder, as the stored outputs were, and
@@ -19,13 +33,28 @@ def pytest_configure(config):
     os.environ.pop("MPLBACKEND", None)
     netguard.use_offline_kernels()
     netguard.install()
+    for name, what in SLOW_STEPS.items():
+        config.addinivalue_line("markers", f"{name}: {what}")
 
 
 def pytest_collection_modifyitems(config, items):
+    _skip_slow_steps(config, items)
+    if config.option.nbval_lax:
+        _compare_exercise_checks(items)
+
+
+def _skip_slow_steps(config, items):
+    """Skip the tests of a slow step unless its option is given."""
+    for name, what in SLOW_STEPS.items():
+        if not config.getoption(name):
+            for item in items:
+                if item.get_closest_marker(name):
+                    item.add_marker(pytest.mark.skip(reason=what))
+
+
+def _compare_exercise_checks(items):
     """Under ``--nbval-lax`` (the GPU mode) nbval compares no outputs; still compare those of the
     exercise checks, so that a check answering ❌ instead of the stored ✅ fails the run."""
-    if not config.option.nbval_lax:
-        return
     for item in items:
         outputs = getattr(item, "cell", {}).get("outputs", [])
         shown = "".join(o.get("data", {}).get("text/plain", "") for o in outputs)
