@@ -100,7 +100,8 @@ def strip_solutions(source: str, check_source: str = "") -> str:
     ``check_source`` is the check cell that follows; when given, only the names it reads get a
     placeholder.
 
-    >>> print(strip_solutions("# BEGIN SOLUTION\\ndef twice(x):\\n    return 2 * x\\n# END SOLUTION"))
+    >>> solved = "# BEGIN SOLUTION\\ndef twice(x):\\n    return 2 * x\\n# END SOLUTION"
+    >>> print(strip_solutions(solved))
     def twice(x):
         ...  # your answer
     """
@@ -121,7 +122,8 @@ def strip_solutions(source: str, check_source: str = "") -> str:
         indent = lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())]
         solution = textwrap.dedent("\n".join(lines[begin + 1 : end]))
         stubs = [
-            textwrap.indent(stub, indent, lambda _: True) for stub in _placeholders(solution, wanted)
+            textwrap.indent(stub, indent, lambda _: True)
+            for stub in _placeholders(solution, wanted)
         ]
         lines[begin : end + 1] = "\n".join(stubs).split("\n")
     return "\n".join(lines).rstrip("\n")
