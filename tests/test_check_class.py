@@ -84,7 +84,9 @@ def test_a_chapter_that_never_ran_is_a_failure():
     assert failed == 1 and "FAIL: not run" in lines[-1]
 
 
-def test_notebooks_outside_the_repository_are_refused(tmp_path):
+def test_notebooks_outside_the_repository_are_refused(tmp_path, capsys):
     nbformat.write(notebook("1", "1"), tmp_path / "00_x.ipynb")
-    result = run_check(tmp_path / "00_x.ipynb")
-    assert result.returncode == 2 and "must sit inside the repository" in result.stderr
+    with pytest.raises(SystemExit) as exit_status:
+        check_class.main([str(tmp_path / "00_x.ipynb")])
+    assert exit_status.value.code == 2
+    assert "must sit inside the repository" in capsys.readouterr().err
