@@ -13,6 +13,7 @@ To add a chapter's widget: one ``SliderMove`` line in ``SLIDER_MOVES``.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import re
@@ -69,6 +70,8 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--window-size=1280,1000",
+    "--disable-crash-reporter",
+    "--disable-breakpad",
 ]
 LAB_SETTINGS = {
     # no news or update pop-up, every cell in the page, and never a save into the copies
@@ -112,6 +115,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def die_with_pytest() -> None:
+    """In a child process before it starts: on Linux, be sent SIGTERM if pytest dies first
+    (killed, say), so that no server or browser outlives the test run."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
+def start(command: list[str], **kwargs) -> subprocess.Popen:
+    """Start a server or browser in its own process group, tied to this process's life."""
+    return subprocess.Popen(command, start_new_session=True, preexec_fn=die_with_pytest, **kwargs)
+
+
 def stop(process: subprocess.Popen, name: str) -> None:
     """Stop ``process`` by its PID (SIGTERM, then SIGKILL), then whatever it started in its
     own process group (kernels, renderer processes)."""
@@ -138,8 +153,9 @@ def wait_for(condition, timeout: float, what: str, interval: float = 0.25):
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory) -> Iterator[tuple[str, Path]]:
-    """A JupyterLab server on a copy of the notebooks; yields its address and root folder."""
+def lab(tmp_path_factory) -> Iterator[str]:
+    """A JupyterLab server on a copy of the notebooks (so nothing is ever saved into the
+    repository); yields its address."""
     base = tmp_path_factory.mktemp("lab")
     root, config = base / "root", base / "config"
     for move in SLIDER_MOVES:
@@ -168,7 +184,7 @@ def lab(tmp_path_factory) -> Iterator[tuple[str, Path]]:
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ] + (["--allow-root"] if os.geteuid() == 0 else [])
     log = (base / "lab.log").open("w")
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=log, start_new_session=True)
+    server = start(command, env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
 
     def ready():
@@ -180,7 +196,7 @@ def lab(tmp_path_factory) -> Iterator[tuple[str, Path]]:
 
     try:
         wait_for(ready, 90, "JupyterLab to answer")
-        yield url, root
+        yield url
     finally:
         stop(server, "JupyterLab")
         log.close()
@@ -193,12 +209,11 @@ def page(tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
     profile = tmp_path_factory.mktemp("chromium-profile")
-    browser_process = subprocess.Popen(
+    browser_process = start(
         [find_browser(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
         + ["--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "about:blank"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,
     )
     try:
         port_file = profile / "DevToolsActivePort"
@@ -219,7 +234,8 @@ def page(tmp_path_factory):
 
 # --- what the test does in the page ---------------------------------------------------------
 
-PROMPTS_JS = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')].map(
+PROMPTS_JS = """() => [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-CodeCell')].map(
     cell => (cell.querySelector('.jp-InputArea-prompt') || {}).textContent || '')"""
 
 PLOTS_JS = """() => [...document.querySelectorAll('.widget-vbox')]
@@ -234,7 +250,7 @@ PLOTS_JS = """() => [...document.querySelectorAll('.widget-vbox')]
 def run_all_cells(page, url: str, relative: str) -> None:
     """Open the notebook, wait for its kernel, run every cell from the Run menu, and wait until
     every code cell shows its execution count."""
-    page.goto(f"{url}/lab/tree/{relative}")
+    page.goto(f"{url}/lab/tree/{relative}?reset")  # ?reset: no tab of an earlier notebook
     status = page.locator("#jp-main-statusbar")
     status.get_by_text(re.compile(r"\|\s*Idle")).wait_for(timeout=90_000)
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
@@ -300,11 +316,10 @@ def move_slider(page, move: SliderMove, name: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize("path, moves", notebooks_to_open())
 def test_run_all_then_move_the_sliders(lab, page, path, moves):
-    url, _ = lab
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     relative = path.relative_to(nbtools.ROOT).as_posix()
     start = time.monotonic()
-    run_all_cells(page, url, relative)
+    run_all_cells(page, lab, relative)
     print(f"{relative}: all cells ran in {time.monotonic() - start:.1f} s")
     page.screenshot(path=SCREENSHOTS / f"{path.stem}.png")
     for number, move in enumerate(moves, start=1):
