@@ -16,7 +16,6 @@ chapter fails. A chapter slower than its budget is flagged, not failed: machines
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections import defaultdict
@@ -80,10 +79,7 @@ def table(paths: list[Path], recorder: ChapterRecorder) -> tuple[list[str], int]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("notebooks", nargs="*", type=Path, help="chapters (default: all)")
+    parser = nbtools.notebook_parser(__doc__)
     parser.add_argument(
         "--lax", action="store_true", help="GPU mode: compare only the exercise checks' outputs"
     )
@@ -92,10 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    paths = [path.resolve() for path in args.notebooks] or nbtools.chapter_paths()
+    paths = nbtools.notebooks_argument(parser, args.notebooks)
     for path in paths:
-        if not path.is_file() or path.suffix != ".ipynb":
-            parser.error(f"not a notebook: {path}")
         if not path.is_relative_to(nbtools.ROOT):
             parser.error(f"the notebook must sit inside the repository: {path}")
     os.chdir(nbtools.ROOT)

@@ -17,7 +17,6 @@ attempted yet" until the student replaces each ``...``.
 
 from __future__ import annotations
 
-import argparse
 import ast
 import copy
 import sys
@@ -160,13 +159,10 @@ def write_student_copies(paths: list[Path], out_dir: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("notebooks", nargs="*", type=Path, help="chapters (default: all)")
+    parser = nbtools.notebook_parser(__doc__)
     parser.add_argument("--out", type=Path, default=STUDENT_DIR, help="default: build/student")
     args = parser.parse_args(argv)
-    paths = [path.resolve() for path in args.notebooks] or nbtools.chapter_paths()
+    paths = nbtools.notebooks_argument(parser, args.notebooks)
     try:
         written = write_student_copies(paths, args.out)
     except ValueError as error:

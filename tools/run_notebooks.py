@@ -11,7 +11,6 @@ usage:
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -61,19 +60,13 @@ def execute(path: Path) -> nbformat.NotebookNode:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("notebooks", nargs="*", type=Path, help="chapters to run (default: all)")
+    parser = nbtools.notebook_parser(__doc__)
     parser.add_argument(
         "--check", action="store_true", help="do not write; exit 1 if any notebook would change"
     )
     args = parser.parse_args(argv)
 
-    paths = [path.resolve() for path in args.notebooks] or nbtools.chapter_paths()
-    for path in paths:
-        if not path.is_file() or path.suffix != ".ipynb":
-            parser.error(f"not a notebook: {path}")
+    paths = nbtools.notebooks_argument(parser, args.notebooks)
     prepare_environment()
     changed = []
     for path in paths:
