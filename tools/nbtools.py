@@ -8,6 +8,7 @@ notebook.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import re
@@ -69,6 +70,25 @@ def chapter_paths() -> list[Path]:
     '00_getting_started.ipynb'
     """
     return sorted(CHAPTERS_DIR.glob("*.ipynb"))
+
+
+def notebook_parser(description: str) -> argparse.ArgumentParser:
+    """A command-line parser for a script that takes chapter notebooks (by default, all)."""
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("notebooks", nargs="*", type=Path, help="chapters (default: all)")
+    return parser
+
+
+def notebooks_argument(parser: argparse.ArgumentParser, notebooks: list[Path]) -> list[Path]:
+    """The notebooks a script was given on its command line (every chapter when none), each
+    checked to be a notebook file; a bad one ends the script with ``parser.error``."""
+    paths = [Path(path).resolve() for path in notebooks] or chapter_paths()
+    for path in paths:
+        if not path.is_file() or path.suffix != ".ipynb":
+            parser.error(f"not a notebook: {path}")
+    return paths
 
 
 def repository_url() -> str:
