@@ -55,6 +55,9 @@ SLIDER_MOVES = [
     SliderMove("chapters/07_*.ipynb", "lr", "per step"),
     SliderMove("chapters/07_*.ipynb", "lr", "SGD + momentum"),
     SliderMove("chapters/07_*.ipynb", "momentum", "SGD + momentum"),
+    # Chapter 07: the beta of an exponentially weighted average, then the optimizer race.
+    SliderMove("chapters/07_*.ipynb", "beta", "memory ≈", after=r"^beta = 0\.91 "),
+    SliderMove("chapters/07_*.ipynb", "lr1", "after 100 steps", after=r"^SGD \(lr 0\.00126\)"),
 ]
 
 SCREENSHOTS = nbtools.ROOT / "build" / "screenshots"
