@@ -15,6 +15,9 @@ def pytest_configure(config):
     """Run the chapters' kernels against an empty data folder, as the stored outputs were."""
     config._course_data_dir = nbtools.use_fresh_data_dir()
     os.environ.pop("MPLBACKEND", None)
+    # utils.train's progress bar off, as in tools/run_notebooks.py: nbval then sees no tqdm
+    # widget and no timings, only the per-epoch lines the stored outputs hold
+    os.environ["COURSE_PROGRESS_BAR"] = "off"
 
 
 def pytest_unconfigure(config):
