@@ -173,9 +173,9 @@ def train_epoch(
     >>> loss > 0, 0 <= acc <= 1
     (True, True)
     """
+    device = model_device(model)
     _check_loss_fn(loss_fn)
     _check_optimizer(optimizer, model)
-    device = model_device(model)
     model.train()
     totals = _Totals(device)
     for X, y in _batches(loader, "loader", desc):
@@ -207,8 +207,8 @@ def evaluate(
     >>> loss > 0, acc in (0.0, 0.25, 0.5, 0.75, 1.0)
     (True, True)
     """
-    _check_loss_fn(loss_fn)
     device = model_device(model)
+    _check_loss_fn(loss_fn)
     model.eval()
     totals = _Totals(device)
     with torch.no_grad():
@@ -262,6 +262,9 @@ def fit(
     The model ends with the weights of the last epoch: ``model.load_state_dict(
     history.best_state)`` restores the best ones.
     """
+    model_device(model)
+    _check_loss_fn(loss_fn)
+    _check_optimizer(optimizer, model)
     if isinstance(num_epochs, bool) or not isinstance(num_epochs, int) or num_epochs < 1:
         raise ValueError(f"num_epochs must be a positive integer, got {num_epochs!r}")
     if log is not None and not callable(log):
