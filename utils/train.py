@@ -406,8 +406,7 @@ class _Totals:
 
     def add(self, logits: torch.Tensor, y: torch.Tensor, losses: torch.Tensor) -> None:
         n = len(y)
-        batch_mean = _batch_mean(losses, y).detach()
-        self.loss += batch_mean.double() * n
+        self.loss += _batch_mean(losses, y).detach() * n  # summed in float64
         if _is_classification(logits, y):
             self.correct += (logits.detach().argmax(dim=1) == y).sum()
         else:
