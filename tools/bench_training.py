@@ -151,8 +151,8 @@ def measure_loading(repeats: int) -> dict[str, float]:
     per_sample = data.DigitsDataset("train", transform=digits_transform())
     prepared = TensorDataset(torch.stack([image for image, _ in per_sample]), per_sample.targets)
     loaders = {
-        "per_sample": DataLoader(per_sample, batch_size=BATCH_SIZE, shuffle=True),
-        "prepared": DataLoader(prepared, batch_size=BATCH_SIZE, shuffle=True),
+        "per_sample": DataLoader(per_sample, batch_size=BATCH_SIZE),
+        "prepared": DataLoader(prepared, batch_size=BATCH_SIZE),
     }
     seconds: dict[str, list[float]] = {name: [] for name in loaders}
     for repeat in range(repeats + 1):
