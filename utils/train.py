@@ -261,6 +261,16 @@ def fit(
     ``checkpoint_path`` if given). ``log`` receives one line per epoch (``None``: silent).
     The model ends with the weights of the last epoch: ``model.load_state_dict(
     history.best_state)`` restores the best ones.
+
+    >>> model = nn.Linear(2, 2)
+    >>> batches = [(torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([0, 1]))]
+    >>> optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+    >>> history = fit(model, batches, batches, nn.CrossEntropyLoss(), optimizer, num_epochs=2)
+    ... # doctest: +ELLIPSIS
+    epoch 1/2 | train loss ..., accuracy ...% | val loss ..., accuracy ...%
+    epoch 2/2 | train loss ..., accuracy ...% | val loss ..., accuracy ...%
+    >>> history.best_epoch in (1, 2), sorted(history.best_state) == sorted(model.state_dict())
+    (True, True)
     """
     model_device(model)
     _check_loss_fn(loss_fn)
