@@ -5,6 +5,8 @@ pipelines, measured side by side in one run.
    model), in samples per second:
    - a bare loop over tensors already in memory: shuffle the indices, slice a batch, forward,
      loss, zero_grad, backward, step; nothing else;
+   - the same bare loop fed by the ``DataLoader`` the chapters use (it fetches each sample
+     and stacks them into batches), to show where the difference comes from;
    - the course's loop, ``utils.train.train_epoch`` over a ``DataLoader`` of the same tensors,
      with its checks, running sums and progress bar switched off (as in the stored notebooks);
    - the same with the progress bar drawn (as text, into a buffer), as a student sees it.
@@ -19,7 +21,7 @@ the fastest is the closest to the loop's own cost. Everything runs on the course
 (``COURSE_DEVICE``, the CPU under ``tools/benchmark.py``).
 
 usage:
-    python tools/bench_training.py                # 7 epochs of each variant
+    python tools/bench_training.py                # 15 epochs of each variant
     python tools/bench_training.py --repeats 9
 """
 
@@ -76,6 +78,17 @@ def bare_epoch(model, X, y, optimizer, generator) -> None:
         optimizer.step()
 
 
+def loader_epoch(model, loader, optimizer) -> None:
+    """The bare loop, fed by a DataLoader."""
+    loss_fn = nn.CrossEntropyLoss()
+    model.train()
+    for X, y in loader:
+        loss = loss_fn(model(X), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+
 def timed(function: Callable[[], object]) -> float:
     """Seconds one call of ``function`` takes (waiting for the GPU, if there is one)."""
     if torch.cuda.is_available():
@@ -116,27 +129,35 @@ def measure_training(repeats: int, device: torch.device) -> dict[str, float]:
     X_device, y_device = X.to(device), y.to(device)
     generator = torch.Generator().manual_seed(0)
     runs = {}
-    for name in ("bare", "course", "course_bar"):
+    for name in ("bare", "bare_loader", "course", "course_bar"):
         torch.manual_seed(0)
         model = LeNet5().to(device)
         runs[name] = (model, torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9))
     loss_fn = nn.CrossEntropyLoss()
 
-    bare_model, bare_optimizer = runs["bare"]
+    def bare() -> None:
+        model, optimizer = runs["bare"]
+        bare_epoch(model, X_device, y_device, optimizer, generator)
+
+    def bare_loader() -> None:
+        model, optimizer = runs["bare_loader"]
+        loader_epoch(model, loader, optimizer)
 
     def course(name: str) -> Callable[[], object]:
         model, optimizer = runs[name]
         return lambda: train.train_epoch(model, loader, loss_fn, optimizer)
 
     epochs = {
-        "bare": lambda: bare_epoch(bare_model, X_device, y_device, bare_optimizer, generator),
+        "bare": bare,
+        "bare_loader": bare_loader,
         "course": course("course"),
         "course_bar": course("course_bar"),
     }
     seconds: dict[str, list[float]] = {name: [] for name in epochs}
     names = list(epochs)
     for repeat in range(repeats + 1):  # the first round warms up and is not counted
-        for name in names[repeat % 3 :] + names[: repeat % 3]:  # take turns at going first
+        turn = repeat % len(names)
+        for name in names[turn:] + names[:turn]:  # take turns at going first
             drawn = progress_bar_drawn() if name == "course_bar" else contextlib.nullcontext()
             with drawn:
                 spent = timed(epochs[name])
@@ -167,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--repeats", type=int, default=7, help="epochs counted per variant")
+    parser.add_argument("--repeats", type=int, default=15, help="epochs counted per variant")
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error(f"--repeats must be at least 1, got {args.repeats}")
@@ -191,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---:|")
     labels = {
         "bare": "bare loop over pre-loaded tensors",
+        "bare_loader": "bare loop fed by the chapters' DataLoader",
         "course": "course loop (`utils.train.train_epoch`, DataLoader), bar off",
         "course_bar": "course loop, progress bar drawn (text)",
     }
