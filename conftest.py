@@ -31,6 +31,9 @@ def pytest_configure(config):
     (loopback stays open; see tools/netguard.py)."""
     config._course_data_dir = nbtools.use_fresh_data_dir()
     os.environ.pop("MPLBACKEND", None)
+    # utils.train's progress bar off, as in tools/run_notebooks.py: nbval then sees no tqdm
+    # widget and no timings, only the per-epoch lines the stored outputs hold
+    os.environ["COURSE_PROGRESS_BAR"] = "off"
     netguard.use_offline_kernels()
     netguard.install()
     for name, what in SLOW_STEPS.items():

@@ -171,6 +171,24 @@ def _trim_traceback(traceback: list[str]) -> list[str]:
     return kept + traceback[-1:]
 
 
+def _merge_streams(outputs: list) -> list:
+    """Join consecutive stream outputs of the same name (stdout, stderr): the kernel cuts a
+    cell's printing into chunks at moments that depend on timing (a training loop printing
+    one line per epoch), and nbval joins them before comparing too."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and output.output_type == previous.output_type == "stream"
+            and output.name == previous.name
+        ):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
 def normalize(
     nb: nbformat.NotebookNode, rules: list[tuple[re.Pattern, str]]
 ) -> nbformat.NotebookNode:
@@ -196,7 +214,7 @@ def normalize(
             cell.pop("execution_count", None)
             continue
         outputs = []
-        for output in cell.outputs:
+        for output in _merge_streams(cell.outputs):
             if output.output_type == "stream":
                 output.text = sanitize_text(output.text, rules)
             elif output.output_type in ("display_data", "execute_result"):

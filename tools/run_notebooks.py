@@ -28,6 +28,7 @@ CELL_TIMEOUT_S = 600
 RUN_ENVIRONMENT = {
     "COURSE_DEVICE": "cpu",  # the stored outputs are the CPU's
     "CUDA_VISIBLE_DEVICES": "",
+    "COURSE_PROGRESS_BAR": "off",  # utils.train: no tqdm widget or timings in stored outputs
 }
 
 
