@@ -1,13 +1,19 @@
 # Two commands on a fresh machine:  `make lab` starts the course, `make test` runs every test.
 # Both create .venv on first use (a few minutes) and reuse it afterwards (seconds).
+# The other targets are for instructors and CI; `make help` lists them all.
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.course-env-ready
 PYTEST_ARGS ?=
+GPU_DEVICE ?= cuda
 
-.PHONY: env lab test outputs bench clean-env
+.PHONY: help env lab test outputs bench clean-env check-class test-gpu student test-student \
+	browser-env test-browser check-outputs
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
 
 env: $(STAMP)
 
@@ -21,8 +27,32 @@ LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: env  ## Start JupyterLab on chapters/
 	$(BIN)/jupyter lab --ServerApp.root_dir=chapters $(LAB_FLAGS)
 
-test: env  ## Unit tests, doctests and strict nbval over every chapter
+test: env  ## Unit tests, doctests, ruff, actionlint and strict nbval over every chapter, offline
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check-class: env  ## Before class: every chapter under strict nbval, a table of results (NB=one)
+	$(BIN)/python tools/check_class.py $(NB)
+
+test-gpu: env  ## On a CUDA machine: the whole suite on the GPU, nbval-lax + exercise checks
+	COURSE_DEVICE=$(GPU_DEVICE) $(BIN)/python -m pytest --nbval-lax $(PYTEST_ARGS)
+
+student: env  ## Student copies (solutions removed, outputs cleared) in build/student/
+	$(BIN)/python tools/make_student.py $(NB)
+
+test-student: student  ## Execute every student copy; each exercise check must say not attempted
+	$(BIN)/python -m pytest tests/test_student.py --student --dist load $(PYTEST_ARGS)
+
+browser-env: env
+	bash tools/install_browser.sh
+
+test-browser: browser-env  ## JupyterLab in headless Chromium: run all, move sliders (build/screenshots/)
+	$(BIN)/python -m pytest tests/test_browser.py --browser -n 0 -s $(PYTEST_ARGS)
+
+check-outputs: env  ## Re-make every stored output; fail if git then sees any change
+	$(BIN)/python tools/run_notebooks.py
+	@git diff --exit-code --stat -- chapters || { \
+		echo "Regenerating the outputs changed the chapters above: run 'make outputs' and commit" \
+		"(or commit your own edits first, then run this again)."; exit 1; }
 
 outputs: env  ## Re-execute every chapter on the CPU and store its outputs (NB=chapters/01_tensors.ipynb for one)
 	$(BIN)/python tools/run_notebooks.py $(NB)

@@ -97,3 +97,52 @@ def test_show_heatmap_draws_on_a_given_axes():
 def test_show_heatmap_rejects_bad_input(bad, error, message):
     with pytest.raises(error, match=message):
         plot.show_heatmap(bad)
+
+
+# --- training curves (the training loop, CNN and RNN chapters) --------------------------------
+
+
+def test_show_history_draws_losses_left_and_accuracies_in_percent_right():
+    history = {
+        "train_loss": [1.0, 0.5, 0.25],
+        "val_loss": [1.2, 0.7, 0.5],
+        "train_accuracy": [0.5, 0.75, 0.9],
+        "val_accuracy": [0.4, 0.7, 0.8],
+    }
+    loss_ax, acc_ax = plot.show_history(history)
+    assert [line.get_label() for line in loss_ax.lines] == ["train", "val"]
+    np.testing.assert_allclose(loss_ax.lines[1].get_xydata(), [[1, 1.2], [2, 0.7], [3, 0.5]])
+    np.testing.assert_allclose(acc_ax.lines[0].get_ydata(), [50, 75, 90])
+    assert (loss_ax.get_xlabel(), acc_ax.get_ylabel()) == ("epoch", "accuracy (%)")
+
+
+def test_show_history_takes_a_train_history_and_leaves_out_missing_accuracy():
+    from utils import train
+
+    history = train.History(train_loss=[0.3, 0.2], train_accuracy=[float("nan")] * 2)
+    history.val_loss, history.val_accuracy = [0.4, 0.3], [float("nan")] * 2
+    loss_ax, acc_ax = plot.show_history(history.curves())
+    assert len(loss_ax.lines) == 2 and len(acc_ax.lines) == 0
+
+
+def test_show_history_draws_on_given_axes():
+    import matplotlib.pyplot as plt
+
+    _, axes = plt.subplots(1, 2)
+    drawn = plot.show_history({"train_loss": [1.0]}, axes=axes)
+    assert drawn[0] is axes[0] and drawn[1] is axes[1]
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({}, "history must be a non-empty dict"),
+        ([0.1, 0.2], "history must be a non-empty dict"),
+        ({"lr": [0.1]}, "history names must end in '_loss' or '_accuracy', got 'lr'"),
+        ({"train_loss": 0.5}, r"history\['train_loss'\] must be a non-empty list of numbers"),
+        ({"train_loss": []}, r"history\['train_loss'\] must be a non-empty list"),
+    ],
+)
+def test_show_history_rejects_bad_input(bad, message):
+    with pytest.raises(ValueError, match=message):
+        plot.show_history(bad)

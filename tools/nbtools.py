@@ -8,6 +8,7 @@ notebook.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import re
@@ -69,6 +70,25 @@ def chapter_paths() -> list[Path]:
     '00_getting_started.ipynb'
     """
     return sorted(CHAPTERS_DIR.glob("*.ipynb"))
+
+
+def notebook_parser(description: str) -> argparse.ArgumentParser:
+    """A command-line parser for a script that takes chapter notebooks (by default, all)."""
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("notebooks", nargs="*", type=Path, help="chapters (default: all)")
+    return parser
+
+
+def notebooks_argument(parser: argparse.ArgumentParser, notebooks: list[Path]) -> list[Path]:
+    """The notebooks a script was given on its command line (every chapter when none), each
+    checked to be a notebook file; a bad one ends the script with ``parser.error``."""
+    paths = [Path(path).resolve() for path in notebooks] or chapter_paths()
+    for path in paths:
+        if not path.is_file() or path.suffix != ".ipynb":
+            parser.error(f"not a notebook: {path}")
+    return paths
 
 
 def repository_url() -> str:
@@ -151,6 +171,24 @@ def _trim_traceback(traceback: list[str]) -> list[str]:
     return kept + traceback[-1:]
 
 
+def _merge_streams(outputs: list) -> list:
+    """Join consecutive stream outputs of the same name (stdout, stderr): the kernel cuts a
+    cell's printing into chunks at moments that depend on timing (a training loop printing
+    one line per epoch), and nbval joins them before comparing too."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and output.output_type == previous.output_type == "stream"
+            and output.name == previous.name
+        ):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
 def normalize(
     nb: nbformat.NotebookNode, rules: list[tuple[re.Pattern, str]]
 ) -> nbformat.NotebookNode:
@@ -176,7 +214,7 @@ def normalize(
             cell.pop("execution_count", None)
             continue
         outputs = []
-        for output in cell.outputs:
+        for output in _merge_streams(cell.outputs):
             if output.output_type == "stream":
                 output.text = sanitize_text(output.text, rules)
             elif output.output_type in ("display_data", "execute_result"):

@@ -11,7 +11,6 @@ usage:
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -22,20 +21,24 @@ from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nbtools  # noqa: E402
+import netguard  # noqa: E402
 
 CELL_TIMEOUT_S = 600
 
 RUN_ENVIRONMENT = {
     "COURSE_DEVICE": "cpu",  # the stored outputs are the CPU's
     "CUDA_VISIBLE_DEVICES": "",
+    "COURSE_PROGRESS_BAR": "off",  # utils.train: no tqdm widget or timings in stored outputs
 }
 
 
 def prepare_environment() -> None:
-    """Make the kernels this process starts run as the stored outputs require."""
+    """Make the kernels this process starts run as the stored outputs require: on the CPU,
+    with an empty data folder, offline (as under the tests)."""
     os.environ.update(RUN_ENVIRONMENT)
     os.environ.pop("MPLBACKEND", None)  # an Agg backend here would make every figure vanish
     nbtools.use_fresh_data_dir()
+    netguard.use_offline_kernels()
 
 
 def execute(path: Path) -> nbformat.NotebookNode:
@@ -58,19 +61,13 @@ def execute(path: Path) -> nbformat.NotebookNode:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("notebooks", nargs="*", type=Path, help="chapters to run (default: all)")
+    parser = nbtools.notebook_parser(__doc__)
     parser.add_argument(
         "--check", action="store_true", help="do not write; exit 1 if any notebook would change"
     )
     args = parser.parse_args(argv)
 
-    paths = [path.resolve() for path in args.notebooks] or nbtools.chapter_paths()
-    for path in paths:
-        if not path.is_file() or path.suffix != ".ipynb":
-            parser.error(f"not a notebook: {path}")
+    paths = nbtools.notebooks_argument(parser, args.notebooks)
     prepare_environment()
     changed = []
     for path in paths:

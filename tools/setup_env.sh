@@ -42,11 +42,11 @@ MSG
 install_graphviz
 
 if ! command -v "$python" >/dev/null 2>&1; then
-    echo "ERROR: $python was not found. Install Python 3.10 or newer, or run: make test PYTHON=/path/to/python3" >&2
+    echo "ERROR: $python was not found. Install Python 3.11 or newer, or run: make test PYTHON=/path/to/python3" >&2
     exit 1
 fi
-if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
-    echo "ERROR: the course needs Python 3.10 or newer; $python is $("$python" --version 2>&1)." >&2
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    echo "ERROR: the course needs Python 3.11 or newer; $python is $("$python" --version 2>&1)." >&2
     echo "       Point make at another interpreter: make test PYTHON=python3.11" >&2
     exit 1
 fi

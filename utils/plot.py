@@ -162,3 +162,60 @@ def show_heatmap(
     ax.set_yticks(range(array.shape[0]))
     ax.set_title(title if title is not None else " x ".join(map(str, array.shape)))
     return ax
+
+
+# --- training curves (the training loop, CNN and RNN chapters) --------------------------------
+
+from collections.abc import Mapping  # noqa: E402  (kept with the block that uses it)
+
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+
+def show_history(
+    history: Mapping[str, Sequence[float]], axes: Sequence[Axes] | None = None
+) -> np.ndarray:
+    """Draw per-epoch training curves and return the two Axes (loss, accuracy).
+
+    ``history`` maps names to one value per epoch: names ending in ``_loss`` are drawn on the
+    left, names ending in ``_accuracy`` (fractions, drawn as %) on the right, each labelled
+    with the rest of its name (``train``, ``val``, ...). ``train.History.curves()`` returns
+    such a mapping. An accuracy that is all ``nan`` (a regression) is left out.
+
+    >>> axes = show_history({"train_loss": [0.9, 0.4], "val_loss": [1.0, 0.6],
+    ...                      "val_accuracy": [0.7, 0.85]})
+    >>> [ax.get_ylabel() for ax in axes], axes[0].get_legend_handles_labels()[1]
+    (['loss', 'accuracy (%)'], ['train', 'val'])
+    """
+    if not isinstance(history, Mapping) or not history:
+        raise ValueError(
+            "history must be a non-empty dict of name -> per-epoch values, "
+            "e.g. {'train_loss': [...]} or train.History.curves()"
+        )
+    for name, values in history.items():
+        if not str(name).endswith(("_loss", "_accuracy")):
+            raise ValueError(f"history names must end in '_loss' or '_accuracy', got {name!r}")
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
+            raise ValueError(
+                f"history[{name!r}] must be a non-empty list of numbers, one per epoch"
+            )
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(10, 3.5))
+    axes = np.asarray(axes, dtype=object).reshape(-1)
+    if len(axes) != 2:
+        raise ValueError(f"axes must hold two Axes (loss, accuracy), got {len(axes)}")
+    for name, values in history.items():
+        label, kind = str(name).rsplit("_", 1)
+        array = np.asarray(values, dtype=float)
+        if kind == "accuracy" and np.isnan(array).all():
+            continue
+        ax, scale = (axes[0], 1) if kind == "loss" else (axes[1], 100)
+        ax.plot(np.arange(1, len(array) + 1), array * scale, marker="o", markersize=3, label=label)
+    for ax, ylabel in zip(axes, ("loss", "accuracy (%)"), strict=True):
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(ylabel)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3)
+        if ax.lines:
+            ax.legend()
+    axes[0].figure.tight_layout()
+    return axes

@@ -1,0 +1,176 @@
+"""Chapters 06 (losses) and 07 (optimizers) cover what COURSE_SPEC.md lists for them, and every
+loss class of torch.nn and every optimizer class of torch.optim, found by introspection so that
+a newer PyTorch with a new class makes these tests fail until the chapter covers it. Each widget
+cell follows a plain cell that shows the widget's computation at its default settings."""
+
+import inspect
+
+import nbformat
+import pytest
+import torch
+from notebook_source import code_and_text, missing_calls, missing_phrases
+from torch import nn, optim
+
+from tools import nbtools
+from utils.widgets import descent, softmax
+
+LOSSES, OPTIMIZERS = "06_losses", "07_optimizers"
+
+
+def loss_classes() -> list[str]:
+    """Public classes of torch.nn whose names end in "Loss" (not the private _Loss bases)."""
+    return sorted(
+        name
+        for name, value in vars(nn).items()
+        if name.endswith("Loss") and not name.startswith("_") and inspect.isclass(value)
+    )
+
+
+def optimizer_classes() -> list[str]:
+    """Subclasses of torch.optim.Optimizer that torch.optim exports, without the base class."""
+    return sorted(
+        name
+        for name, value in vars(optim).items()
+        if inspect.isclass(value)
+        and issubclass(value, optim.Optimizer)
+        and value is not optim.Optimizer
+    )
+
+
+def test_introspection_finds_what_the_spec_names_and_more():
+    spec_losses = {
+        "L1Loss",
+        "MSELoss",
+        "CrossEntropyLoss",
+        "CTCLoss",
+        "TripletMarginWithDistanceLoss",
+    }
+    assert spec_losses <= set(loss_classes()) and "_Loss" not in loss_classes()
+    spec_optimizers = {"SGD", "ASGD", "Rprop", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW"}
+    spec_optimizers |= {"Adamax", "NAdam", "RAdam", "SparseAdam", "LBFGS"}
+    assert spec_optimizers <= set(optimizer_classes()) and "Optimizer" not in optimizer_classes()
+
+
+@pytest.mark.parametrize("name", loss_classes())
+def test_chapter_06_constructs_every_loss_of_torch_nn(name):
+    code, _ = code_and_text(LOSSES)
+    assert missing_calls(code, [f"nn.{name}"]) == [], f"chapter 06 never builds nn.{name}"
+
+
+@pytest.mark.parametrize("name", optimizer_classes())
+def test_chapter_07_describes_and_races_every_optimizer_of_torch_optim(name):
+    code, text = code_and_text(OPTIMIZERS)
+    assert f"| `{name}` |" in text, f"the optimizer table of chapter 07 has no row for {name}"
+    # the race runs every class by name and asserts it covered them all
+    assert "descent.optimizer_names()" in code and 'set(best) == exported - {"Optimizer"}' in code
+
+
+REQUIRED_CALLS = {
+    LOSSES: [
+        "nn.Softmax", "softmax", "log_softmax", "cross_entropy", "binary_cross_entropy_with_logits",
+        "kl_divergence", "entropy", "logsumexp", "sigmoid", "one_hot", "cosine_similarity",
+        "softmax.softmax_widget", "softmax.draw_softmax", "softmax.softmax_cross_entropy",
+        "nn.LogSoftmax", "backward", "log_prob", "catch_warnings",
+    ],
+    OPTIMIZERS: [
+        "optim.SGD", "optim.Adam", "optim.LBFGS", "optim.SparseAdam", "optim.Muon",
+        "zero_grad", "step", "add_param_group", "state_dict", "load_state_dict", "torch.save",
+        "torch.load", "nn.Embedding",
+        "lr_scheduler.StepLR", "lr_scheduler.MultiStepLR", "lr_scheduler.ExponentialLR",
+        "lr_scheduler.CosineAnnealingLR", "lr_scheduler.OneCycleLR",
+        "lr_scheduler.ReduceLROnPlateau",
+        "descent.lr_widget", "descent.ewa_widget", "descent.momentum_widget",
+        "descent.race_widget", "descent.draw_parabola", "descent.draw_ewa",
+        "descent.draw_valley", "descent.draw_race", "descent.parabola_path", "descent.ewa",
+        "descent.ewa_weights", "descent.race_path", "descent.lr_regime",
+    ],
+}  # fmt: skip
+
+REQUIRED_TEXT = {
+    LOSSES: [
+        "entropy", "cross-entropy", "KL divergence", "0.693", "ln 2", "temperature",
+        "softmax − one-hot", "Common mistake", "Changed in recent PyTorch", "0.8025", "0.9627",
+        "batchmean", "log-probabilities", "without a sigmoid", "wrong dtype", "pos_weight",
+        "label_smoothing", "ignore_index", "reduction", "weight", "(3, 1)", "blank",
+    ],
+    OPTIMIZERS: [
+        "slow", "fast", "oscillating", "diverging", "0.25", "exponentially weighted average",
+        "bias correction", "v ← μ · v + g", "v ← μ · v + lr · g", "nesterov", "weight decay",
+        "defaults", "param_groups", "state", "closure", "sparse", "amsgrad", "Common mistake",
+        "Changed in recent PyTorch", "set_to_none", "parameter group",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("stem", [LOSSES, OPTIMIZERS])
+def test_chapter_calls_every_listed_function_and_names_every_listed_idea(stem):
+    code, text = code_and_text(stem)
+    assert (
+        missing_calls(code, REQUIRED_CALLS[stem]),
+        missing_phrases(text, REQUIRED_TEXT[stem]),
+    ) == ([], [])
+
+
+@pytest.mark.parametrize(
+    "stem, expected",
+    [
+        (LOSSES, ["0.1135", "0.8292", "1.1019", "1.0128", "0.4170", "1.3133", "1.5671", "0.5224"]),
+        (LOSSES, ["0.2539", "1.8210", "0.3642", "-2.3333", "11.7856", "1.4732", "12.7158"]),
+        (LOSSES, ["0.8500", "0.5429", "0.8000, 0.7000", "1.5000", "0.0167, 0.9833", "0.9627"]),
+        (OPTIMIZERS, ["1.1628", "diverging", "oscillating forever", "one step"]),
+    ],
+)
+def test_spec_numbers_are_printed_in_the_stored_outputs(stem, expected):
+    nb = nbformat.read(nbtools.CHAPTERS_DIR / f"{stem}.ipynb", as_version=4)
+    shown = "\n".join(
+        output.get("text", "") + output.get("data", {}).get("text/plain", "")
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    )
+    assert [number for number in expected if number not in shown] == []
+
+
+# --- each widget: a plain cell first, showing the same thing at the default settings ------------
+
+WIDGETS = {
+    "softmax.softmax_widget()": ("softmax.draw_softmax", softmax.softmax_widget),
+    "descent.lr_widget()": ("descent.draw_parabola", descent.lr_widget),
+    "descent.ewa_widget()": ("descent.draw_ewa", descent.ewa_widget),
+    "descent.momentum_widget()": ("descent.draw_valley", descent.momentum_widget),
+    "descent.race_widget()": ("descent.draw_race", descent.race_widget),
+}
+
+
+def widget_cells():
+    for stem in (LOSSES, OPTIMIZERS):
+        nb = nbformat.read(nbtools.CHAPTERS_DIR / f"{stem}.ipynb", as_version=4)
+        code = [cell for cell in nb.cells if cell.cell_type == "code"]
+        for index, cell in enumerate(code):
+            if "nbval-ignore-output" in nbtools.tags(cell):
+                yield stem, cell, code[max(0, index - 3) : index]
+
+
+def test_every_widget_cell_is_one_of_the_known_widgets():
+    found = [next(call for call in WIDGETS if call in cell.source) for _, cell, _ in widget_cells()]
+    assert sorted(found) == sorted(WIDGETS)
+
+
+@pytest.mark.parametrize("call", WIDGETS)
+def test_a_plain_cell_before_each_widget_shows_its_default_readout(call):
+    draw, factory = WIDGETS[call]
+    (stem, cell, before) = next(item for item in widget_cells() if call in item[1].source)
+    plain = [c for c in before if draw in c.source and "nbval-ignore-output" not in nbtools.tags(c)]
+    assert plain, f"{stem}: no plain cell calling {draw} before {call}"
+    printed = "".join(o.get("text", "") for o in plain[-1].outputs if o.output_type == "stream")
+    assert printed.strip() == factory().readout_text
+
+
+def test_the_widgets_default_temperature_and_target_match_the_printed_example():
+    result = softmax.softmax_cross_entropy(softmax.DEFAULT_LOGITS, target=4)
+    torch.testing.assert_close(
+        result.probs.float(),
+        torch.tensor([0.1135, 0.1386, 0.1871, 0.2525, 0.3084]),
+        atol=5e-5,
+        rtol=0,
+    )

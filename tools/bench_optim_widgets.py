@@ -1,0 +1,106 @@
+"""Time the widgets of chapters 06 (softmax) and 07 (learning rate, EWA, momentum, optimizer
+race): one update = the compute and the redraw to PNG that follow a slider move.
+
+usage:
+    python tools/bench_optim_widgets.py
+
+Each widget is moved through a sweep of slider positions, as a student pressing the arrow
+keys would. For each update the table gives the wall-clock time (``LivePlot.last_seconds``)
+and the CPU time this process spent (``time.process_time``): on a machine shared with other
+jobs the wall clock also counts the time spent waiting for a core, the CPU time does not. The
+budget is 100 ms median of the wall-clock time; the load average printed first tells how busy
+the machine was. Like tools/benchmark.py this is a measurement, not a test: the "within"
+column reports the budget, and the script exits 0 unless a widget fails to draw.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from utils.widgets import descent, softmax  # noqa: E402
+
+BUDGET_MS = 100.0
+
+
+def sweeps() -> dict[str, tuple[object, list[dict[str, object]]]]:
+    """For each widget: a factory and the slider settings to move through."""
+    return {
+        "softmax (06)": (
+            softmax.softmax_widget,
+            [{"z4": round(0.5 + 0.1 * k, 1)} for k in range(1, 16)]
+            + [{"T": round(1.0 + 0.1 * k, 1)} for k in range(1, 11)]
+            + [{"target": k % 5} for k in range(5)],
+        ),
+        "learning rate (07)": (
+            descent.lr_widget,
+            [{"lr": round(0.005 * k, 3)} for k in range(1, 61, 2)],
+        ),
+        "EWA beta (07)": (
+            descent.ewa_widget,
+            [{"beta": round(0.5 + 0.02 * k, 2)} for k in range(25)],
+        ),
+        "momentum valley (07)": (
+            descent.momentum_widget,
+            [{"lr": round(0.02 * k, 2)} for k in range(1, 16)]
+            + [{"momentum": round(0.05 * k, 2)} for k in range(15)],
+        ),
+        "optimizer race (07)": (
+            descent.race_widget,
+            [{"lr2": 10 ** (-3 + 0.2 * k)} for k in range(10)]
+            + [{"opt2": name, "lr2": 0.1} for name in descent.optimizer_names()],
+        ),
+    }
+
+
+def time_widget(
+    factory: object, settings: list[dict[str, object]]
+) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds of each update while the widget moves through
+    ``settings``."""
+    live = factory()
+    live.set(**settings[0])  # warm up: first drawing, caches
+    wall, cpu = [], []
+    for values in settings:
+        start = time.process_time()
+        live.set(**values)
+        if live.readout_text.startswith("⚠"):
+            raise RuntimeError(f"{factory.__name__} could not draw {values}: {live.readout_text}")
+        cpu.append((time.process_time() - start) * 1000)
+        wall.append(live.last_seconds * 1000)
+    return wall, cpu
+
+
+def main() -> int:
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"load average before (1, 5, 15 min): {load}; {os.cpu_count()} CPUs")
+    print(
+        "| widget | updates | median ms (wall) | slowest ms (wall) | median ms (CPU) "
+        "| budget (median) | within |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---|")
+    failed = False
+    for name, (factory, settings) in sweeps().items():
+        try:
+            wall, cpu = time_widget(factory, settings)
+        except RuntimeError as error:  # report every widget, then fail
+            print(f"| {name} | failed: {error} | | | | {BUDGET_MS:.0f} | no |", flush=True)
+            failed = True
+            continue
+        median = statistics.median(wall)
+        print(
+            f"| {name} | {len(wall)} | {median:.0f} | {max(wall):.0f} | "
+            f"{statistics.median(cpu):.0f} | {BUDGET_MS:.0f} | "
+            f"{'yes' if median <= BUDGET_MS else 'NO'} |",
+            flush=True,
+        )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,176 @@
+"""Write the student copies of the chapters: exercise solutions removed, outputs cleared.
+
+usage:
+    python tools/make_student.py                          # every chapter -> build/student/
+    python tools/make_student.py chapters/01_tensors.ipynb --out /tmp/class
+
+In each exercise's answer cell, the code between ``# BEGIN SOLUTION`` and ``# END SOLUTION``
+becomes a placeholder for each answer: ``name = ...  # your answer`` for a name the solution
+assigns, the signature with a body of ``...  # your answer`` for a function it defines. Only the
+names that the check cell right after it reads are kept (a solution may compute helpers on the
+way); any other statement of the solution is removed. The exercise checks then answer "✏️ not
+attempted yet" until the student replaces each ``...``.
+
+    >>> print(strip_solutions("# BEGIN SOLUTION\\nanswer = 6 * 7\\n# END SOLUTION"))
+    answer = ...  # your answer
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nbtools  # noqa: E402
+from template import SOLUTION_BEGIN, SOLUTION_END  # noqa: E402
+
+STUDENT_DIR = nbtools.ROOT / "build" / "student"
+PLACEHOLDER = "...  # your answer"
+
+
+def _assigned_names(target: ast.expr) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in _assigned_names(element)]
+    if isinstance(target, ast.Starred):
+        return _assigned_names(target.value)
+    return []  # attributes and subscripts change an object; they bind no name
+
+
+def _stub(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> str:
+    """The definition with its body replaced by ``...`` (a docstring stays)."""
+    node = copy.deepcopy(node)
+    body = node.body
+    docstring = (
+        body[:1]
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+        else []
+    )
+    node.body = docstring + [ast.Expr(ast.Constant(...))]
+    return ast.unparse(node) + "  # your answer"
+
+
+def _placeholders(solution: str, wanted: set[str] | None) -> list[str]:
+    """The placeholder lines for the names a solution binds (only ``wanted`` ones, if any)."""
+    try:
+        tree = ast.parse(solution)
+    except SyntaxError as error:
+        raise ValueError(f"the solution is not valid Python on its own: {error}") from None
+    bound: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.pop(node.name, None)
+            bound[node.name] = _stub(node)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            name = node.target.id
+            bound.pop(name, None)
+            bound[name] = f"{name}: {ast.unparse(node.annotation)} = {PLACEHOLDER}"
+        elif isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for name in (n for target in targets for n in _assigned_names(target)):
+                bound.pop(name, None)
+                bound[name] = f"{name} = {PLACEHOLDER}"
+    if not bound:
+        raise ValueError(
+            "the solution binds no name: assign the answer to a name or define a function, "
+            "so that the student copy can leave a placeholder"
+        )
+    kept = [stub for name, stub in bound.items() if wanted and name in wanted]
+    return kept or list(bound.values())
+
+
+def _names_read(check_source: str) -> set[str] | None:
+    try:
+        tree = ast.parse(check_source)
+    except SyntaxError:
+        return None
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+
+
+def strip_solutions(source: str, check_source: str = "") -> str:
+    """Return ``source`` with each solution block replaced by placeholders for its answers.
+
+    ``check_source`` is the check cell that follows; when given, only the names it reads get a
+    placeholder.
+
+    >>> solved = "# BEGIN SOLUTION\\ndef twice(x):\\n    return 2 * x\\n# END SOLUTION"
+    >>> print(strip_solutions(solved))
+    def twice(x):
+        ...  # your answer
+    """
+    lines = source.split("\n")
+    markers = [
+        (index, line.strip())
+        for index, line in enumerate(lines)
+        if line.strip() in (SOLUTION_BEGIN, SOLUTION_END)
+    ]
+    kinds = [kind for _, kind in markers]
+    if kinds != [SOLUTION_BEGIN, SOLUTION_END] * (len(kinds) // 2) or len(kinds) % 2:
+        raise ValueError(
+            f"solution markers must come in pairs, {SOLUTION_BEGIN} then {SOLUTION_END}; "
+            f"found {kinds}"
+        )
+    wanted = _names_read(check_source) if check_source else None
+    for (begin, _), (end, _) in reversed(list(zip(markers[::2], markers[1::2], strict=True))):
+        indent = lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())]
+        solution = textwrap.dedent("\n".join(lines[begin + 1 : end]))
+        stubs = [
+            textwrap.indent(stub, indent, lambda _: True)
+            for stub in _placeholders(solution, wanted)
+        ]
+        lines[begin : end + 1] = "\n".join(stubs).split("\n")
+    return "\n".join(lines).rstrip("\n")
+
+
+def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return a copy of chapter ``nb`` with every solution replaced and every output cleared."""
+    nb = copy.deepcopy(nb)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    for index, cell in enumerate(code):
+        cell.outputs, cell.execution_count = [], None
+        if SOLUTION_BEGIN in cell.source:
+            following = code[index + 1].source if index + 1 < len(code) else ""
+            try:
+                cell.source = strip_solutions(cell.source, following)
+            except ValueError as error:
+                raise ValueError(f"code cell {index}: {error}\n{cell.source}") from None
+    return nb
+
+
+def write_student_copies(paths: list[Path], out_dir: Path) -> list[Path]:
+    """Write the student copy of each chapter in ``paths`` into ``out_dir``; return the files."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in paths:
+        try:
+            nb = student_notebook(nbformat.read(path, as_version=4))
+        except ValueError as error:
+            raise ValueError(f"{path.name}, {error}") from None
+        target = out_dir / path.name
+        nbformat.write(nb, target)
+        written.append(target)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = nbtools.notebook_parser(__doc__)
+    parser.add_argument("--out", type=Path, default=STUDENT_DIR, help="default: build/student")
+    args = parser.parse_args(argv)
+    paths = nbtools.notebooks_argument(parser, args.notebooks)
+    try:
+        written = write_student_copies(paths, args.out)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"{len(written)} student notebook(s) written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
