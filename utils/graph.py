@@ -114,7 +114,7 @@ def graph_text(output: torch.Tensor, params: dict[str, torch.Tensor] | None = No
     """
     output = _check_output(output)
     names = {id(tensor): name for name, tensor in _check_params(params).items()}
-    seen: set[int] = set()
+    seen: dict[int, object] = {}  # id -> node; holding the node keeps its id from being reused
     lines: list[str] = []
 
     def label(fn: object) -> str:
@@ -130,7 +130,7 @@ def graph_text(output: torch.Tensor, params: dict[str, torch.Tensor] | None = No
         lines.append(prefix + branch + label(fn) + (" (shared, see above)" if shared else ""))
         if shared:
             return
-        seen.add(id(fn))
+        seen[id(fn)] = fn
         children = [child for child, _ in getattr(fn, "next_functions", ()) if child is not None]
         below = prefix + ("" if not branch else "    " if branch == "└── " else "│   ")
         for index, child in enumerate(children):
