@@ -118,10 +118,10 @@ def test_widget_reports_a_kernel_that_does_not_fit():
 
 def test_default_widget_uses_the_real_photo():
     photo = conv.load_widget_photo()
-    assert photo.shape == (214, 320) and 0 <= photo.min() and photo.max() <= 1
+    assert photo.shape == (171, 256) and 0 <= photo.min() and photo.max() <= 1
     assert photo.std() > 0.1  # a photograph, not a blank
     live = conv.conv_widget()
-    assert live.readout_text.endswith("output 212 × 318")
+    assert live.readout_text.endswith("output 169 × 254")
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from PIL import Image
 
 from utils.widgets import LivePlot
 
-WIDGET_PHOTO_SCALE = 0.5
+WIDGET_PHOTO_SCALE = 0.4
 """The widget convolves the greyscale photo at this fraction of its 427 x 640 size (fast, and
 small enough that a stride or a large dilation visibly changes the output)."""
 
@@ -173,7 +173,7 @@ def conv_widget(image: torch.Tensor | None = None) -> LivePlot:
     """Return the convolution widget: sliders for kernel size, stride, padding and dilation,
     the output-size formula with the current numbers, and the input next to the output.
 
-    ``image`` is a greyscale (H, W) tensor; by default the "china" photo at half size.
+    ``image`` is a greyscale (H, W) tensor; by default the "china" photo at 0.4 of its size.
 
     >>> live = conv_widget(torch.rand(20, 30))
     >>> live.set(kernel_size=5, stride=2).readout_text.split("   ")[-1]
@@ -197,4 +197,4 @@ def conv_widget(image: torch.Tensor | None = None) -> LivePlot:
     def draw(fig: Figure, **values: int) -> str:
         return draw_conv(fig, image, **values)
 
-    return LivePlot(controls, draw, figsize=(8.0, 3.2))
+    return LivePlot(controls, draw, figsize=(7.0, 2.7), dpi=72)
