@@ -19,11 +19,15 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from PIL import Image
 
+from utils import plot
 from utils.widgets import LivePlot
 
 WIDGET_PHOTO_SCALE = 0.4
 """The widget convolves the greyscale photo at this fraction of its 427 x 640 size (fast, and
 small enough that a stride or a large dilation visibly changes the output)."""
+
+WIDGET_DPI = 72
+"""Dots per inch of the widget's picture: one picture pixel per image pixel at this dpi."""
 
 SLIDER_RANGES = {
     "kernel_size": (3, 1, 9),
@@ -142,28 +146,23 @@ def draw_conv(
     padding: int,
     dilation: int,
 ) -> str:
-    """Draw ``image`` and its convolution side by side, at the same pixel scale, and return
-    the readout: both output sizes by the formula."""
+    """Draw the zero-padded input and the convolution's output side by side, pixel for pixel,
+    so the output's size compares directly with the input's (the output sits in the top-left
+    corner of a grey area as large as the padded input); return the readout: both output
+    sizes by the formula."""
     height, width = image.shape
-    out = convolve_image(image, kernel_size, stride, padding, dilation)
-    padded = F.pad(image, (padding,) * 4)  # what the kernel slides over: zeros around the photo
-    left, right = fig.subplots(1, 2)
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.04)
-    extent = (-0.5 - padding, width - 0.5 + padding, height - 0.5 + padding, -0.5 - padding)
-    left.imshow(padded.detach().cpu().numpy(), cmap="gray", vmin=0, vmax=1, extent=extent)
-    left.set_title(f"input {height} × {width}, padding {padding}", fontsize=10)
-    right.imshow(
-        out.detach().cpu().numpy(),
-        cmap="gray",
-        extent=(-0.5, out.shape[1] - 0.5, out.shape[0] - 0.5, -0.5),
-        interpolation="nearest",
-    )
-    right.set_title(f"output {out.shape[0]} × {out.shape[1]} (same scale)", fontsize=10)
-    for ax in (left, right):
-        ax.set_xlim(extent[:2])
-        ax.set_ylim(extent[2:])
-        ax.set_xticks([])
-        ax.set_yticks([])
+    out = convolve_image(image, kernel_size, stride, padding, dilation).detach().numpy()
+    padded = np.pad(
+        image.detach().numpy(), padding
+    )  # what the kernel slides over: zeros around the photo
+    canvas = np.full_like(padded, 0.85)  # light grey where the output does not reach
+    low, high = out.min(), out.max()
+    canvas[: out.shape[0], : out.shape[1]] = (out - low) / (high - low) if high > low else 0.5
+    titles = [
+        f"input {height} × {width}, padding {padding}",
+        f"output {out.shape[0]} × {out.shape[1]} (same scale)",
+    ]
+    plot.draw_pixels(fig, [padded, canvas], titles, dpi=WIDGET_DPI)
     rows = formula_text(height, kernel_size, stride, padding, dilation)
     cols = formula_text(width, kernel_size, stride, padding, dilation)
     return f"H_out = {rows}   W_out = {cols}   output {out.shape[0]} × {out.shape[1]}"
@@ -197,4 +196,4 @@ def conv_widget(image: torch.Tensor | None = None) -> LivePlot:
     def draw(fig: Figure, **values: int) -> str:
         return draw_conv(fig, image, **values)
 
-    return LivePlot(controls, draw, figsize=(7.0, 2.7), dpi=72)
+    return LivePlot(controls, draw, dpi=WIDGET_DPI)

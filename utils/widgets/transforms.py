@@ -25,10 +25,14 @@ from PIL import Image
 from torchvision.transforms import InterpolationMode
 from torchvision.transforms.v2 import functional as F
 
+from utils import plot
 from utils.widgets import LivePlot
 
 WIDGET_PHOTO_SCALE = 0.4
 """The widget transforms the sample photos at this fraction of their 427 x 640 size."""
+
+WIDGET_DPI = 72
+"""Dots per inch of the widget's picture: one picture pixel per photo pixel at this dpi."""
 
 SLIDER_RANGES = {
     "angle": (-180.0, 180.0, 5.0),
@@ -163,15 +167,10 @@ def load_widget_photos(scale: float = WIDGET_PHOTO_SCALE) -> dict[str, Image.Ima
 
 
 def draw_transform(fig: Figure, photo: Image.Image, settings: TransformSettings) -> str:
-    """Draw ``photo`` and ``transform_photo(photo, settings)`` side by side; return the
-    readout."""
+    """Draw ``photo`` and ``transform_photo(photo, settings)`` side by side, pixel for pixel;
+    return the readout."""
     out = transform_photo(photo, settings)
-    left, right = fig.subplots(1, 2)
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.04)
-    for ax, picture, title in ((left, photo, "original"), (right, out, "transformed")):
-        ax.imshow(np.asarray(picture))
-        ax.set_title(title, fontsize=10)
-        ax.set_axis_off()
+    plot.draw_pixels(fig, [photo, out], ["original", "transformed"], dpi=WIDGET_DPI)
     return settings.describe(photo.height, photo.width)
 
 
@@ -209,6 +208,6 @@ def transform_widget(photos: dict[str, Image.Image] | None = None) -> LivePlot:
     def draw(fig: Figure, photo: str, **values: object) -> str:
         return draw_transform(fig, photos[photo], TransformSettings(**values))
 
-    live = LivePlot(controls, draw, figsize=(7.0, 2.5), dpi=72)
+    live = LivePlot(controls, draw, dpi=WIDGET_DPI)
     live.box.children[0].layout.flex_flow = "row wrap"  # eight controls: wrap them into rows
     return live
