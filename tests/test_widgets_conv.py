@@ -153,3 +153,5 @@ def test_bad_images_are_rejected():
         conv.conv_widget(torch.rand(3, 8, 8))
     with pytest.raises(ValueError, match=r"scale must be a number in \(0, 1\], got 2"):
         conv.load_widget_photo(2)
+    with pytest.raises(ValueError, match="kernel_size must be at least 1, got 0"):
+        conv.edge_kernel(0)

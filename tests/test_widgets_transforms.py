@@ -121,6 +121,11 @@ def test_bad_settings_are_rejected(kwargs, error, message):
         transforms.TransformSettings(**kwargs)
 
 
+def test_crop_size_rejects_a_bad_scale():
+    with pytest.raises(ValueError, match="crop_scale must be between 0.01 and 1.0, got 1.5"):
+        transforms.crop_size(10, 20, 1.5)
+
+
 def test_bad_photos_are_rejected(photo):
     with pytest.raises(TypeError, match=r"photo must be an RGB PIL image .* got a L image"):
         apply(photo.convert("L"))
