@@ -218,3 +218,50 @@ def test_corrupted_files_are_reported_not_crashed_on(tmp_path):
 def test_loader_rejects_bad_arguments(kwargs, error, message):
     with pytest.raises(error, match=message):
         data.load_torchvision_dataset(**kwargs)
+
+
+# --- write_digit_images: the ImageFolder of chapter 04 -------------------------------------
+
+
+def test_digit_images_load_through_image_folder(tmp_path):
+    folder = data.write_digit_images(tmp_path, per_class=3, size=16)
+    dataset = torchvision.datasets.ImageFolder(folder)
+    assert dataset.classes == list(data.DIGIT_CLASSES) and len(dataset) == 30
+    assert [label for _, label in dataset.samples] == [
+        label for label in range(10) for _ in range(3)
+    ]
+    X, y = data.load_digits()
+    first_seven = int((y == 7).nonzero()[0])
+    image, label = dataset[7 * 3]  # ImageFolder sorts: the first file of class "7"
+    assert label == 7 and image.size == (16, 16)
+    pixels = torch.from_numpy(np.array(image.convert("L"))).float()
+    torch.testing.assert_close(pixels[::2, ::2], (X[first_seven, 0] * 255).round())
+    assert torch.equal(pixels[::2, ::2], pixels[1::2, 1::2])  # each digit pixel is a 2 x 2 block
+
+
+def test_digit_images_default_to_the_data_dir_and_regenerate(tmp_path, monkeypatch):
+    monkeypatch.setenv(data.DATA_DIR_ENV_VAR, str(tmp_path))
+    folder = data.write_digit_images(per_class=2)
+    assert folder == tmp_path / "digit_images"
+    kept, removed = folder / "3" / "000.png", folder / "5" / "001.png"
+    kept_bytes, kept_time = kept.read_bytes(), kept.stat().st_mtime_ns
+    removed.unlink()
+    data.write_digit_images(per_class=2)
+    assert removed.is_file() and kept.stat().st_mtime_ns == kept_time  # only the missing file
+    assert kept.read_bytes() == kept_bytes
+    assert len(list(folder.rglob("*.png"))) == 20
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"per_class": 0}, "per_class must be an integer from 1 to 100, got 0"),
+        ({"per_class": 2.5}, "per_class must be an integer from 1 to 100, got 2.5"),
+        ({"size": 12}, r"size must be a multiple of 8 \(8, 16, 32, ...\), got 12"),
+    ],
+)
+def test_digit_images_reject_bad_arguments(tmp_path, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        data.write_digit_images(tmp_path, **kwargs)
+    with pytest.raises(TypeError, match="root must be a folder path"):
+        data.write_digit_images(42)

@@ -146,3 +146,40 @@ def test_show_history_draws_on_given_axes():
 def test_show_history_rejects_bad_input(bad, message):
     with pytest.raises(ValueError, match=message):
         plot.show_history(bad)
+
+
+# --- draw_pixels: the vision widgets' pictures ---------------------------------------------
+
+
+def test_draw_pixels_places_each_image_pixel_for_pixel():
+    import io
+
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    red = np.zeros((10, 20, 3))
+    red[..., 0] = 1.0
+    grey = torch.full((6, 8), 0.5)
+    fig = plot.draw_pixels(Figure(), [red, grey], ["red", "grey"], dpi=50, gap=4, title_height=10)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=50)
+    picture = np.asarray(Image.open(buffer).convert("RGB")).astype(int)
+    assert picture.shape == (10 + 10 + 4, 4 + 20 + 4 + 8 + 4, 3)
+    assert (picture[10:20, 4:24] == [255, 0, 0]).all()  # below the title band, after the gap
+    assert (np.abs(picture[10:16, 28:36] - 128) <= 1).all()  # the grey tensor, top-aligned
+    assert [text.get_text() for text in fig.texts] == ["red", "grey"]
+
+
+@pytest.mark.parametrize(
+    "images, titles, message",
+    [
+        ([], [], "images must be a non-empty list"),
+        ([np.zeros((2, 2))], ["a", "b"], "titles must be a list with one title per image"),
+        ([np.zeros((2, 2))], "a", "titles must be a list with one title per image"),
+    ],
+)
+def test_draw_pixels_rejects_bad_input(images, titles, message):
+    from matplotlib.figure import Figure
+
+    with pytest.raises(ValueError, match=message):
+        plot.draw_pixels(Figure(), images, titles)

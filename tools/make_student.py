@@ -85,6 +85,14 @@ def _placeholders(solution: str, wanted: set[str] | None) -> list[str]:
     return kept or list(bound.values())
 
 
+def _binds_names(solution: str) -> bool:
+    try:
+        _placeholders(solution, None)
+    except ValueError:
+        return False
+    return True
+
+
 def _names_read(check_source: str) -> set[str] | None:
     try:
         tree = ast.parse(check_source)
@@ -101,6 +109,13 @@ def strip_solutions(source: str, check_source: str = "") -> str:
 
     >>> solved = "# BEGIN SOLUTION\\ndef twice(x):\\n    return 2 * x\\n# END SOLUTION"
     >>> print(strip_solutions(solved))
+    def twice(x):
+        ...  # your answer
+
+    A solution that is a function's body leaves that function with an empty body:
+
+    >>> inside = "def twice(x):\\n    # BEGIN SOLUTION\\n    return 2 * x\\n    # END SOLUTION"
+    >>> print(strip_solutions(inside))
     def twice(x):
         ...  # your answer
     """
@@ -120,10 +135,13 @@ def strip_solutions(source: str, check_source: str = "") -> str:
     for (begin, _), (end, _) in reversed(list(zip(markers[::2], markers[1::2], strict=True))):
         indent = lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())]
         solution = textwrap.dedent("\n".join(lines[begin + 1 : end]))
-        stubs = [
-            textwrap.indent(stub, indent, lambda _: True)
-            for stub in _placeholders(solution, wanted)
-        ]
+        if indent and not _binds_names(solution):
+            stubs = [indent + PLACEHOLDER]  # a function's body: the function then returns None
+        else:
+            stubs = [
+                textwrap.indent(stub, indent, lambda _: True)
+                for stub in _placeholders(solution, wanted)
+            ]
         lines[begin : end + 1] = "\n".join(stubs).split("\n")
     return "\n".join(lines).rstrip("\n")
 

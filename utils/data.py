@@ -267,3 +267,46 @@ def load_torchvision_dataset(
             f"{reason[-1] if reason else type(error).__name__}. "
             "Copy the files there by hand, or use utils.data.DigitsDataset, which needs no network."
         ) from error
+
+
+# --- Image folders written from the offline digits (chapter 04's ImageFolder) ---------------
+
+DIGIT_IMAGES_FOLDER = "digit_images"
+"""Folder under ``default_data_dir()`` that ``write_digit_images`` fills by default."""
+
+
+def write_digit_images(root: str | Path | None = None, per_class: int = 10, size: int = 32) -> Path:
+    """Write handwritten digits as greyscale PNG files, one folder per class, the layout
+    ``torchvision.datasets.ImageFolder`` reads: ``<root>/digit_images/0/000.png`` ... up to
+    ``9/<per_class - 1>.png``. Return the ``digit_images`` folder.
+
+    The images are the first ``per_class`` digits of each class in ``load_digits()``, scaled
+    from 8 x 8 to ``size`` x ``size`` pixels (each original pixel becomes a square block).
+    ``root`` defaults to ``default_data_dir()`` (git-ignored). Files already there are kept;
+    missing ones are written again, so the folder regenerates itself on demand.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     folder = write_digit_images(tmp, per_class=2)
+    ...     classes = sorted(path.name for path in folder.iterdir())
+    ...     sevens = sorted(path.name for path in (folder / "7").iterdir())
+    >>> folder.name, classes, sevens
+    ('digit_images', ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], ['000.png', '001.png'])
+    """
+    if isinstance(per_class, bool) or not isinstance(per_class, int) or not 1 <= per_class <= 100:
+        raise ValueError(f"per_class must be an integer from 1 to 100, got {per_class!r}")
+    if isinstance(size, bool) or not isinstance(size, int) or size < 8 or size % 8:
+        raise ValueError(f"size must be a multiple of 8 (8, 16, 32, ...), got {size!r}")
+    folder = (default_data_dir() if root is None else _check_root(root)) / DIGIT_IMAGES_FOLDER
+    X, y = load_digits()
+    for label in range(len(DIGIT_CLASSES)):
+        class_dir = folder / DIGIT_CLASSES[label]
+        class_dir.mkdir(parents=True, exist_ok=True)
+        for number, index in enumerate((y == label).nonzero().flatten()[:per_class].tolist()):
+            path = class_dir / f"{number:03d}.png"
+            if path.is_file():
+                continue
+            grey = (X[index, 0] * 255).round().to(torch.uint8)
+            blocks = grey.repeat_interleave(size // 8, 0).repeat_interleave(size // 8, 1)
+            Image.fromarray(blocks.numpy()).save(path)  # uint8 (H, W): greyscale "L"
+    return folder

@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from PIL import Image
 
 
@@ -219,3 +220,58 @@ def show_history(
             ax.legend()
     axes[0].figure.tight_layout()
     return axes
+
+
+# --- Pictures drawn pixel for pixel, for the vision widgets (chapters 04 and 05) ------------
+
+
+def draw_pixels(
+    fig: Figure,
+    images: Sequence[object],
+    titles: Sequence[str],
+    dpi: int = 72,
+    gap: int = 12,
+    title_height: int = 20,
+) -> Figure:
+    """Draw ``images`` side by side on ``fig``, one screen pixel per image pixel, each under
+    its title, and resize ``fig`` to fit them; return ``fig``.
+
+    No axes and no resampling: fast enough for a widget that redraws on every slider move,
+    and images of different sizes keep their true relative size. ``fig`` is set to ``dpi``;
+    save it at the same dpi. Images are anything ``to_display_array`` accepts.
+
+    >>> from matplotlib.figure import Figure
+    >>> fig = draw_pixels(Figure(), [np.zeros((10, 20)), np.ones((5, 5, 3))], ["a", "b"])
+    >>> [round(size * fig.dpi) for size in fig.get_size_inches()]  # 12 + 20 + 12 + 5 + 12
+    [61, 42]
+    """
+    if isinstance(images, (str, bytes)) or not isinstance(images, Sequence) or not images:
+        raise ValueError("images must be a non-empty list of images")
+    if isinstance(titles, str) or len(titles) != len(images):
+        raise ValueError(
+            f"titles must be a list with one title per image: {len(images)} images, got {titles!r}"
+        )
+    arrays = []
+    for image in images:
+        array = to_display_array(image)
+        array = array / 255.0 if array.dtype == np.uint8 else array.astype(float)
+        arrays.append(np.repeat(array[..., None], 3, axis=2) if array.ndim == 2 else array)
+    width = sum(array.shape[1] for array in arrays) + gap * (len(arrays) + 1)
+    height = max(array.shape[0] for array in arrays) + title_height + gap
+    fig.set_dpi(dpi)
+    fig.set_size_inches(width / dpi, height / dpi)
+    left = gap
+    for array, title in zip(arrays, titles, strict=True):
+        rows, cols = array.shape[:2]
+        bottom = height - title_height - rows  # figimage counts pixels from the bottom
+        fig.figimage(array, xo=left, yo=bottom, origin="upper")
+        fig.text(
+            (left + cols / 2) / width,
+            1 - title_height / 2 / height,
+            str(title),
+            ha="center",
+            va="center",
+            fontsize=9,
+        )
+        left += cols + gap
+    return fig
