@@ -4,6 +4,13 @@ import pytest
 from notebook_source import code_and_text, missing_calls, missing_phrases
 
 REQUIRED_CALLS = {
+    "11_pretrained_and_saving": [
+        "list_models", "get_model_weights", "transforms", "vgg16", "resnet18", "add_module",
+        "Linear", "requires_grad_", "load_state_dict", "state_dict", "save", "load",
+    ],
+    "12_torch_hub": [
+        "load", "list", "get_dir", "set_dir", "load_state_dict_from_url", "signature",
+    ],
     "13_tensorboard": [
         "SummaryWriter", "add_scalar", "add_scalars", "add_histogram", "add_graph", "add_image",
         "make_grid", "flush", "close", "EventAccumulator",
@@ -11,6 +18,32 @@ REQUIRED_CALLS = {
 }  # fmt: skip
 
 REQUIRED_TEXT = {
+    "11_pretrained_and_saving": [
+        "weights=None",
+        "ResNet18_Weights.DEFAULT",
+        "categories",
+        "classifier[6]",
+        "fc",
+        "freeze",
+        "from scratch",
+        "checkpoint",
+        "weights_only",
+        "Changed in recent PyTorch",
+        "Common mistake",
+    ],
+    "12_torch_hub": [
+        "hubconf.py",
+        "dependencies",
+        "entry point",
+        "pretrained",
+        'source="local"',
+        "trust_repo",
+        "check_hash",
+        "file://",
+        "pytorch/vision",
+        "ultralytics/yolov5",
+        "bryandlee/animegan2-pytorch",
+    ],
     "13_tensorboard": [
         "log_dir",
         "%load_ext tensorboard",
