@@ -56,7 +56,8 @@ def lenet5(pretrained: bool = False, num_classes: int | None = None):
         return LeNet5(num_classes=10 if num_classes is None else num_classes)
     if num_classes not in (None, _LENET5_CLASSES):
         raise ValueError(
-            f"the pretrained LeNet-5 has a {_LENET5_CLASSES}-way head, got num_classes={num_classes}; "
+            f"the pretrained LeNet-5 has a {_LENET5_CLASSES}-way head, "
+            f"got num_classes={num_classes}; "
             "load it without num_classes and replace model.classifier[-1] for other classes"
         )
     model = LeNet5(num_classes=_LENET5_CLASSES)
