@@ -7,7 +7,7 @@ import pytest
 
 from tools import nbtools
 
-TARGETS = ["utils", "tests", "tools", "conftest.py", "chapters"]
+TARGETS = ["utils", "tests", "tools", "conftest.py", "hubconf.py", "chapters"]
 
 
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["lint", "format"])

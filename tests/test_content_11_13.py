@@ -1,0 +1,68 @@
+"""Chapters 11–13 cover what COURSE_SPEC.md lists for them."""
+
+import pytest
+from notebook_source import code_and_text, missing_calls, missing_phrases
+
+REQUIRED_CALLS = {
+    "11_pretrained_and_saving": [
+        "list_models", "get_model_weights", "transforms", "vgg16", "resnet18", "add_module",
+        "Linear", "requires_grad_", "load_state_dict", "state_dict", "save", "load",
+    ],
+    "12_torch_hub": [
+        "load", "list", "get_dir", "set_dir", "load_state_dict_from_url", "signature",
+    ],
+    "13_tensorboard": [
+        "SummaryWriter", "add_scalar", "add_scalars", "add_histogram", "add_graph", "add_image",
+        "make_grid", "flush", "close", "EventAccumulator",
+    ],
+}  # fmt: skip
+
+REQUIRED_TEXT = {
+    "11_pretrained_and_saving": [
+        "weights=None",
+        "ResNet18_Weights.DEFAULT",
+        "categories",
+        "classifier[6]",
+        "fc",
+        "freeze",
+        "from scratch",
+        "checkpoint",
+        "weights_only",
+        "Changed in recent PyTorch",
+        "Common mistake",
+    ],
+    "12_torch_hub": [
+        "hubconf.py",
+        "dependencies",
+        "entry point",
+        "pretrained",
+        'source="local"',
+        "trust_repo",
+        "check_hash",
+        "file://",
+        "pytorch/vision",
+        "ultralytics/yolov5",
+        "bryandlee/animegan2-pytorch",
+    ],
+    "13_tensorboard": [
+        "log_dir",
+        "%load_ext tensorboard",
+        "%tensorboard",
+        "tensorboard --logdir",
+        "127.0.0.1",
+        "Visdom",
+        "tensorboardX",
+    ],
+}
+
+
+@pytest.mark.parametrize("stem", REQUIRED_CALLS)
+def test_chapter_calls_every_listed_function(stem):
+    code, _ = code_and_text(stem)
+    assert missing_calls(code, REQUIRED_CALLS[stem]) == []
+
+
+@pytest.mark.parametrize("stem", REQUIRED_TEXT)
+def test_chapter_text_covers_every_listed_idea(stem):
+    code, text = code_and_text(stem)
+    assert missing_phrases(text + code, REQUIRED_TEXT[stem]) == []

@@ -1,0 +1,80 @@
+"""The repository is a torch.hub repo: hubconf.py's entry points, the weights it ships (checked
+against their recorded SHA-256, and reproduced by tools/make_weights.py), and its errors."""
+
+import hashlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from tools import make_weights, nbtools
+
+ROOT = nbtools.ROOT
+SHIPPED = ROOT / "weights" / make_weights.FILE_NAME
+
+
+def test_shipped_weights_match_their_recorded_sha256():
+    assert hashlib.sha256(SHIPPED.read_bytes()).hexdigest() == make_weights.recorded_sha256()
+
+
+def test_the_script_reproduces_the_shipped_weights_byte_for_byte(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "tools/make_weights.py", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / make_weights.FILE_NAME).read_bytes() == SHIPPED.read_bytes()
+    assert (tmp_path / "SHA256SUMS").read_text() == (ROOT / "weights" / "SHA256SUMS").read_text()
+
+
+def test_entry_points_are_the_public_callables_with_docstrings():
+    hubconf = torch.hub._import_module("hubconf", str(ROOT / "hubconf.py"))
+    entry_points = [
+        name
+        for name in dir(hubconf)
+        if callable(getattr(hubconf, name)) and not name.startswith("_")
+    ]
+    assert entry_points == ["lenet5"]
+    assert hubconf.dependencies == ["torch"]
+    assert "pretrained" in hubconf.lenet5.__doc__
+
+
+def test_pretrained_lenet5_loads_offline_and_reads_unseen_digits():
+    model = torch.hub.load(str(ROOT), "lenet5", source="local", pretrained=True)
+    X, y = make_weights.digits_32("test")
+    with torch.no_grad():
+        accuracy = (model(X).argmax(dim=1) == y).float().mean().item()
+    assert not model.training and model.classifier[-1].out_features == 5
+    assert accuracy > 0.95
+
+
+def test_fresh_lenet5_takes_num_classes():
+    model = torch.hub.load(str(ROOT), "lenet5", source="local", num_classes=3)
+    assert model(torch.zeros(2, 1, 32, 32)).shape == (2, 3)
+
+
+def test_pretrained_with_another_head_size_is_refused_clearly():
+    with pytest.raises(
+        ValueError, match="5-way head, got num_classes=10; load it without num_classes"
+    ):
+        torch.hub.load(str(ROOT), "lenet5", source="local", pretrained=True, num_classes=10)
+
+
+def test_corrupted_weights_are_refused(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "weights", repo / "weights")
+    shutil.copy(ROOT / "hubconf.py", repo / "hubconf.py")
+    with open(repo / "weights" / make_weights.FILE_NAME, "r+b") as file:
+        file.seek(1000)
+        file.write(b"\x00\x01\x02")
+    with pytest.raises(RuntimeError, match="does not match its SHA-256 in weights/SHA256SUMS"):
+        torch.hub.load(str(repo), "lenet5", source="local", pretrained=True)
+    (repo / "weights" / make_weights.FILE_NAME).unlink()
+    with pytest.raises(
+        FileNotFoundError, match="weight file .* is missing; run: python tools/make_weights.py"
+    ):
+        torch.hub.load(str(repo), "lenet5", source="local", pretrained=True)
