@@ -48,6 +48,11 @@ class SliderMove:
 SLIDER_MOVES = [
     SliderMove("tests/fixtures/live_plot.ipynb", "frequency", "sine:", after=r"frequency = 3,"),
     SliderMove("tests/fixtures/live_plot.ipynb", "phase", "sine:", after=r"phase = 0\.25$"),
+    # Chapter 04, the transform widget (utils/widgets/transforms.py): the rotation angle.
+    SliderMove("chapters/04_*.ipynb", "angle", "rotate "),
+    # Chapter 05, the convolution widget (utils/widgets/conv.py): kernel size and stride.
+    SliderMove("chapters/05_*.ipynb", "kernel size", "H_out ="),
+    SliderMove("chapters/05_*.ipynb", "stride", "H_out ="),
     # Chapter 06, the softmax widget (utils/widgets/softmax.py): a logit and the temperature.
     SliderMove("chapters/06_*.ipynb", "z0", "CE(target"),
     SliderMove("chapters/06_*.ipynb", "T", "CE(target"),

@@ -135,6 +135,12 @@ def break_ignored_output(nb):
     nb.cells[index].metadata["tags"] = ["nbval-ignore-output"]
 
 
+def break_online_tags(nb):
+    index = first_code_index(nb, lambda c: c.execution_count == 2)
+    nb.cells[index].metadata["tags"] = ["online", "skip-execution", "nbval-skip"]
+    nb.cells[index].outputs, nb.cells[index].execution_count = [], None
+
+
 BREAKS = {
     break_summary: "'Exercises' and 'Summary'",
     break_objectives: "bold verb",
@@ -150,6 +156,7 @@ BREAKS = {
     break_size: "bytes, at most",
     break_link: "broken link to 99_missing.ipynb",
     break_ignored_output: "only widget cells may ignore their output",
+    break_online_tags: "an 'online' cell must be tagged",
 }
 
 

@@ -33,6 +33,9 @@ ONLINE_TAG = "online"
 """Tag of cells that need the internet: never executed by the scripted run or the tests."""
 SKIP_TAGS = {"skip-execution", "nbval-skip"}
 """Tags every online cell carries so that nbclient and nbval leave it alone."""
+ONLINE_TAGS = {ONLINE_TAG, *SKIP_TAGS, "raises-exception"}
+"""All the tags of an online cell: ``raises-exception`` lets JupyterLab's "Run All" go on past
+it when the student is offline, instead of stopping the chapter there."""
 
 
 BUDGET_SECONDS = {

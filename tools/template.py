@@ -228,9 +228,9 @@ def cell_problems(nb: nbformat.NotebookNode) -> list[str]:
             )
         if re.search(r"^\s*#\s*(NBVAL|PYTEST_VALIDATE)_", cell.source, re.M):
             problems.append(f"cell {index}: use cell tags, not NBVAL_ comments")
-        if nbtools.ONLINE_TAG in tags and not nbtools.SKIP_TAGS <= tags:
+        if nbtools.ONLINE_TAG in tags and not nbtools.ONLINE_TAGS <= tags:
             problems.append(
-                f"cell {index}: an 'online' cell must also be tagged {sorted(nbtools.SKIP_TAGS)}"
+                f"cell {index}: an 'online' cell must be tagged {sorted(nbtools.ONLINE_TAGS)}"
             )
         if "nbval-ignore-output" in tags and "widget" not in cell.source.lower():
             problems.append(f"cell {index}: only widget cells may ignore their output")
