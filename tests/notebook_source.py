@@ -23,3 +23,14 @@ def missing_calls(code: str, names: list[str]) -> list[str]:
 def missing_phrases(text: str, phrases: list[str]) -> list[str]:
     """The ``phrases`` absent from ``text`` (case-insensitive)."""
     return [phrase for phrase in phrases if phrase.lower() not in text.lower()]
+
+
+def spec_gaps(
+    stem: str, calls: list[str], phrases: list[str], phrases_in_code: bool = False
+) -> list[str]:
+    """What chapter ``stem`` leaves out of its spec: functions never called, phrases absent
+    from its prose (or from prose and code, with ``phrases_in_code``)."""
+    code, text = code_and_text(stem)
+    return missing_calls(code, calls) + missing_phrases(
+        text + code if phrases_in_code else text, phrases
+    )
