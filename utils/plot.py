@@ -23,6 +23,17 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 
+def _numpy_of(value: object, argument: str, also: str = "") -> np.ndarray:
+    """``value`` (a tensor or a NumPy array) as a NumPy array; a clear TypeError otherwise."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().numpy()
+    if isinstance(value, np.ndarray):
+        return value
+    raise TypeError(
+        f"{argument} must be {also}a torch.Tensor or a NumPy array, got {type(value).__name__}"
+    )
+
+
 def to_display_array(image: object) -> np.ndarray:
     """Return ``image`` as a NumPy array that ``imshow`` draws as is.
 
@@ -37,15 +48,7 @@ def to_display_array(image: object) -> np.ndarray:
     """
     if isinstance(image, Image.Image):
         return np.asarray(image)
-    if isinstance(image, torch.Tensor):
-        array = image.detach().cpu().numpy()
-    elif isinstance(image, np.ndarray):
-        array = image
-    else:
-        raise TypeError(
-            "image must be a PIL image, a torch.Tensor or a NumPy array, "
-            f"got {type(image).__name__}"
-        )
+    array = _numpy_of(image, "image", also="a PIL image, ")
     if array.ndim == 3 and array.shape[0] in (1, 3) and array.shape[-1] not in (1, 3):
         array = np.moveaxis(array, 0, -1)  # channels first -> channels last
     if array.ndim == 3 and array.shape[-1] == 1:
@@ -124,14 +127,7 @@ def show_heatmap(
     >>> ax.get_title(), len(ax.texts)
     ('values', 6)
     """
-    if isinstance(matrix, torch.Tensor):
-        array = matrix.detach().cpu().numpy()
-    elif isinstance(matrix, np.ndarray):
-        array = matrix
-    else:
-        raise TypeError(
-            f"matrix must be a torch.Tensor or a NumPy array, got {type(matrix).__name__}"
-        )
+    array = _numpy_of(matrix, "matrix")
     if array.ndim == 1:
         array = array[None, :]
     if array.ndim != 2 or array.size == 0:
