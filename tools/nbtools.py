@@ -156,7 +156,10 @@ def tags(cell: dict) -> set[str]:
 
 def sync_links(nb: nbformat.NotebookNode, path: Path) -> None:
     """Write the Colab badge of ``path`` into the title cell and the Colab install command into
-    the setup cell, both derived from pyproject.toml."""
+    the setup cell, both derived from pyproject.toml. Only chapters get them: a test fixture
+    is not something to open in Colab."""
+    if Path(path).resolve().parent != CHAPTERS_DIR:
+        return
     title = nb.cells[0]
     badge = badge_markdown(path)
     lines = [line for line in title.source.splitlines() if "colab-badge.svg" not in line]
