@@ -15,7 +15,7 @@ GPU_DEVICE ?= cuda
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
 
-env: $(STAMP)
+env: $(STAMP)  ## Create or update .venv (the other targets do it first)
 
 $(STAMP): requirements.txt pyproject.toml tools/setup_env.sh
 	bash tools/setup_env.sh "$(VENV)" "$(PYTHON)"
@@ -39,18 +39,18 @@ test-gpu: env  ## On a CUDA machine: the whole suite on the GPU, nbval-lax + exe
 student: env  ## Student copies (solutions removed, outputs cleared) in build/student/
 	$(BIN)/python tools/make_student.py $(NB)
 
-test-student: student  ## Execute every student copy; each exercise check must say not attempted
+test-student: env  ## Execute every student copy; each exercise check must say not attempted
 	$(BIN)/python -m pytest tests/test_student.py --student --dist load $(PYTEST_ARGS)
 
-browser-env: env
+browser-env: env  ## Install Debian's chromium for the browser test when no browser is found
 	bash tools/install_browser.sh
 
 test-browser: browser-env  ## JupyterLab in headless Chromium: run all, move sliders (build/screenshots/)
 	$(BIN)/python -m pytest tests/test_browser.py --browser -n 0 -s $(PYTEST_ARGS)
 
 check-outputs: env  ## Re-make every stored output; fail if git then sees any change
-	$(BIN)/python tools/run_notebooks.py
-	@git diff --exit-code --stat -- chapters || { \
+	$(BIN)/python tools/run_notebooks.py chapters/*.ipynb tests/fixtures/live_plot.ipynb
+	@git diff --exit-code --stat -- chapters tests/fixtures || { \
 		echo "Regenerating the outputs changed the chapters above: run 'make outputs' and commit" \
 		"(or commit your own edits first, then run this again)."; exit 1; }
 
@@ -60,5 +60,5 @@ outputs: env  ## Re-execute every chapter on the CPU and store its outputs (NB=c
 bench: env  ## Time each chapter and the whole test command
 	$(BIN)/python tools/benchmark.py
 
-clean-env:
+clean-env:  ## Delete .venv
 	rm -rf "$(VENV)"

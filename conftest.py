@@ -1,6 +1,5 @@
 """Shared pytest set-up for the unit tests, the doctests in utils/ and tools/, and nbval."""
 
-import os
 import shutil
 
 import matplotlib
@@ -29,12 +28,7 @@ def pytest_configure(config):
     """Run the chapters' kernels against an empty data folder, as the stored outputs were, and
     run everything offline: the network is blocked here and in every kernel the tests start
     (loopback stays open; see tools/netguard.py)."""
-    config._course_data_dir = nbtools.use_fresh_data_dir()
-    os.environ.pop("MPLBACKEND", None)
-    # utils.train's progress bar off, as in tools/run_notebooks.py: nbval then sees no tqdm
-    # widget and no timings, only the per-epoch lines the stored outputs hold
-    os.environ["COURSE_PROGRESS_BAR"] = "off"
-    netguard.use_offline_kernels()
+    config._course_data_dir = nbtools.prepare_kernels()  # as tools/run_notebooks.py does
     netguard.install()
     for name, what in SLOW_STEPS.items():
         config.addinivalue_line("markers", f"{name}: {what}")
@@ -59,9 +53,7 @@ def _compare_exercise_checks(items):
     """Under ``--nbval-lax`` (the GPU mode) nbval compares no outputs; still compare those of the
     exercise checks, so that a check answering ❌ instead of the stored ✅ fails the run."""
     for item in items:
-        outputs = getattr(item, "cell", {}).get("outputs", [])
-        shown = "".join(o.get("data", {}).get("text/plain", "") for o in outputs)
-        if shown.startswith("✅ "):
+        if nbtools.shown_text(getattr(item, "cell", {})).startswith("✅ "):
             item.options["check"] = True
 
 

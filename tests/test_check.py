@@ -1,5 +1,6 @@
 """utils.check: every verdict (correct, wrong with a hint, not attempted) and bad arguments."""
 
+import numpy as np
 import pytest
 import torch
 
@@ -62,6 +63,12 @@ def test_results_print_one_line_with_an_icon():
         (1, True, False),
         ([1, 2.0000001], (1, 2), True),
         ("3", 3, False),
+        (np.int64(3), 3, True),
+        (np.float32(0.5), 0.5, True),
+        (np.True_, True, True),
+        (np.array(2.0), 2.0, True),
+        ((np.int64(2), 3), (2, 3), True),
+        (np.int64(4), 3, False),
     ],
 )
 def test_compare_value(answer, expected, ok):
@@ -108,6 +115,10 @@ def test_compare_raises():
         (lambda: check.compare_calls(abs, [], name="E"), "cases must hold at least one"),
         (
             lambda: check.compare_raises(abs, "ValueError", name="E"),
+            "error must be an exception class",
+        ),
+        (
+            lambda: check.compare_raises(..., "ValueError", name="E"),
             "error must be an exception class",
         ),
     ],

@@ -147,7 +147,7 @@ def test_a_setup_cell_that_upgrades_torch_is_caught(setup_runs):
     ]
 
 
-def test_the_package_keeps_the_torch_it_finds():
+def test_the_package_keeps_the_torch_it_finds(tmp_path):
     """pyproject asks for torch and torchvision with lower bounds only, so pip leaves Colab's
     builds in place; and with them installed, installing the course installs only itself."""
     with open(nbtools.ROOT / "pyproject.toml", "rb") as file:
@@ -155,8 +155,7 @@ def test_the_package_keeps_the_torch_it_finds():
     for requirement in dependencies:
         operators = {spec.operator for spec in requirement.specifier}
         assert operators <= {">="}, f"{requirement}: only lower bounds, or Colab's torch moves"
-    report = nbtools.ROOT / "build" / "colab-install-report.json"
-    report.parent.mkdir(exist_ok=True)
+    report = tmp_path / "install-report.json"
     subprocess.run(
         [
             sys.executable,
@@ -169,5 +168,4 @@ def test_the_package_keeps_the_torch_it_finds():
         timeout=300,
     )
     installs = [item["metadata"]["name"] for item in json.loads(report.read_text())["install"]]
-    report.unlink()
     assert installs == [nbtools.distribution_name()]

@@ -114,7 +114,9 @@ def test_training_prints_one_line_per_epoch_and_no_progress_bar(stem):
     """The stored outputs hold fit's epoch lines, never a tqdm bar (a widget or its text)."""
     nb = nbformat.read(nbtools.CHAPTERS_DIR / f"{stem}.ipynb", as_version=4)
     fit_cells = [c for c in nb.cells if c.cell_type == "code" and "train.fit(" in c.source]
-    executed = [c for c in fit_cells if not {"online", "raises-exception"} & nbtools.tags(c)]
+    executed = [
+        c for c in fit_cells if not {nbtools.ONLINE_TAG, "raises-exception"} & nbtools.tags(c)
+    ]
     assert executed
     for cell in executed:
         streams = [o for o in cell.outputs if o.output_type == "stream"]

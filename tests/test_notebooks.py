@@ -3,7 +3,6 @@
 The second half breaks a copy of a real chapter in one way at a time and asserts that the
 structure checks catch each break, so these checks are known to be able to fail."""
 
-import copy
 import re
 from pathlib import Path
 
@@ -184,10 +183,3 @@ def test_bad_file_names_are_caught():
     assert template.name_problems([Path("00_a.ipynb"), Path("1_b.ipynb")]) != []
     assert template.name_problems([Path("00_a.ipynb"), Path("01_Bad-Name.ipynb")]) != []
     assert template.name_problems([Path("00_a.ipynb"), Path("01_b_c.ipynb")]) == []
-
-
-def test_copy_helper_does_not_touch_the_real_chapter():
-    before = GOOD.read_bytes()
-    nb = copy.deepcopy(load_good())
-    break_summary(nb)
-    assert GOOD.read_bytes() == before

@@ -1,28 +1,21 @@
 """A real TensorBoard server, started on the log folder chapter 13 writes, serves the numbers
 the chapter logged: its HTTP API is queried and compared with the event files."""
 
+import contextlib
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
+from processes import free_port, start, stop, wait_for
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from tools import nbtools, run_notebooks
 
 CHAPTER = nbtools.CHAPTERS_DIR / "13_tensorboard.ipynb"
 RUN = "regression-100-epochs/loss_train"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get_json(url: str):
@@ -58,32 +51,24 @@ def server(runs_dir):
         "--port",
         str(port),
     ]
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
+    log = open(runs_dir.parent / "tensorboard.log", "w")  # read only if it fails
+    process = start(command, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if RUN in get_json(f"{base}/data/runs"):
-                break
-        except OSError:
-            pass
+
+    def lists_the_runs():
         if process.poll() is not None:
             pytest.fail(
-                f"tensorboard exited with {process.returncode}: {process.stderr.read()[-2000:]}"
+                f"tensorboard exited: {(runs_dir.parent / 'tensorboard.log').read_text()[-2000:]}"
             )
-        if time.monotonic() > deadline:
-            os.kill(process.pid, signal.SIGKILL)
-            pytest.fail("tensorboard did not list the chapter's runs within 60 s")
-        time.sleep(0.5)
-    yield base
-    os.kill(process.pid, signal.SIGTERM)
+        with contextlib.suppress(OSError):
+            return RUN in get_json(f"{base}/data/runs")
+
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
+        wait_for(lists_the_runs, 60, "tensorboard to list the chapter's runs", interval=0.5)
+        yield base
+    finally:
+        stop(process, "tensorboard")
+        log.close()
 
 
 def test_server_lists_every_run_the_chapter_wrote(server, runs_dir):

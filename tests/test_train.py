@@ -8,7 +8,6 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from tools import run_notebooks
 from utils import train
 
 
@@ -169,9 +168,8 @@ def test_batches_go_to_the_models_device():
 # --- the progress bar ---------------------------------------------------------------------------
 
 
-def test_the_test_run_and_the_output_run_hide_the_progress_bar():
-    assert run_notebooks.RUN_ENVIRONMENT[train.PROGRESS_ENV_VAR] == "off"
-    assert train.progress_enabled() is False  # conftest.py sets it for the kernels nbval starts
+def test_the_test_run_hides_the_progress_bar():
+    assert train.progress_enabled() is False  # nbtools.prepare_kernels, called by conftest.py
 
 
 def test_the_progress_bar_is_shown_unless_switched_off(monkeypatch, capsys):

@@ -38,6 +38,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from unittest import mock
 
 import torch
 from torch import nn
@@ -106,16 +107,9 @@ def timed(function: Callable[[], object]) -> float:
 @contextlib.contextmanager
 def progress_bar_drawn():
     """Show utils.train's progress bar, drawn into a buffer instead of the terminal."""
-    previous = os.environ.get(train.PROGRESS_ENV_VAR)
-    os.environ[train.PROGRESS_ENV_VAR] = "on"
-    try:
+    with mock.patch.dict(os.environ, {train.PROGRESS_ENV_VAR: "on"}):
         with contextlib.redirect_stderr(io.StringIO()):
             yield
-    finally:
-        if previous is None:
-            del os.environ[train.PROGRESS_ENV_VAR]
-        else:
-            os.environ[train.PROGRESS_ENV_VAR] = previous
 
 
 def measure_training(
@@ -206,15 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeats < 1:
         parser.error(f"--repeats must be at least 1, got {args.repeats}")
     device = choose_device()
-    previous = os.environ.get(train.PROGRESS_ENV_VAR)
-    os.environ[train.PROGRESS_ENV_VAR] = "off"
-    try:
+    with mock.patch.dict(os.environ, {train.PROGRESS_ENV_VAR: "off"}):
         rates, relative = measure_training(args.repeats, device)
-    finally:
-        if previous is None:
-            os.environ.pop(train.PROGRESS_ENV_VAR, None)
-        else:
-            os.environ[train.PROGRESS_ENV_VAR] = previous
     loading = measure_loading(args.repeats)
 
     print(

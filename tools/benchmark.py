@@ -17,7 +17,6 @@ it exits 1 only when a chapter fails to run.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import platform
 import subprocess
@@ -27,9 +26,8 @@ from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import nbtools  # noqa: E402
-import run_notebooks  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root
+from tools import nbtools, run_notebooks  # noqa: E402
 
 
 def time_chapter(path: Path) -> float:
@@ -54,17 +52,14 @@ def time_test_command() -> tuple[float, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("notebooks", nargs="*", type=Path, help="chapters to time (default: all)")
+    parser = nbtools.notebook_parser(__doc__)
     parser.add_argument("--no-tests", action="store_true", help="skip timing the full test command")
     parser.add_argument(
         "--no-extras", action="store_true", help="skip the tools/bench_*.py scripts"
     )
     args = parser.parse_args(argv)
 
-    paths = [path.resolve() for path in args.notebooks] or nbtools.chapter_paths()
+    paths = nbtools.notebooks_argument(parser, args.notebooks)
     run_notebooks.prepare_environment()
     print(
         f"machine: {platform.machine()}, {torch.get_num_threads()} torch threads, "
@@ -81,14 +76,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {path.stem} | failed: {type(error).__name__} | {budget} | no |")
             failed = True
             continue
-        print(
-            f"| {path.stem} | {seconds:.1f} | {budget} | {'yes' if seconds <= budget else 'NO'} |",
-            flush=True,
-        )
+        within = "-" if budget is None else ("yes" if seconds <= budget else "NO")
+        print(f"| {path.stem} | {seconds:.1f} | {budget or '-'} | {within} |", flush=True)
     if not args.no_extras:
         for name in extra_benchmarks():
             print(f"\n## {name}")
-            failed |= importlib.import_module(name).main() != 0
+            failed |= importlib.import_module(f"tools.{name}").main() != 0
     if not args.no_tests:
         seconds, status = time_test_command()
         print(f"\nfull test command (python -m pytest): {seconds:.0f} s, exit status {status}")

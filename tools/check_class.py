@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import nbtools  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root
+from tools import nbtools  # noqa: E402
 
 
 class ChapterRecorder:
@@ -49,11 +49,6 @@ class ChapterRecorder:
             self.failures[report.nodeid.partition("::")[0]].append("could not be read")
 
 
-def budget_text(path: Path) -> str:
-    """The chapter's budget in seconds, or '-' for a notebook that is not a chapter."""
-    return str(nbtools.BUDGET_SECONDS.get(path.name[:2], "-"))
-
-
 def table(paths: list[Path], recorder: ChapterRecorder) -> tuple[list[str], int]:
     """The per-chapter table's lines, and the number of chapters that failed."""
     lines = [
@@ -72,9 +67,9 @@ def table(paths: list[Path], recorder: ChapterRecorder) -> tuple[list[str], int]
             result = "pass"
         failed += result != "pass"
         seconds = recorder.seconds.get(key, 0.0)
-        budget = budget_text(path)
-        within = "-" if budget == "-" else ("yes" if seconds <= int(budget) else "NO (slower)")
-        lines.append(f"| {path.stem} | {result} | {seconds:.1f} | {budget} | {within} |")
+        budget = nbtools.budget_seconds(path)
+        within = "-" if budget is None else ("yes" if seconds <= budget else "NO (slower)")
+        lines.append(f"| {path.stem} | {result} | {seconds:.1f} | {budget or '-'} | {within} |")
     return lines, failed
 
 

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import nbtools  # noqa: E402
-from template import SOLUTION_BEGIN, SOLUTION_END  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root
+from tools import nbtools  # noqa: E402
+from tools.template import SOLUTION_BEGIN, SOLUTION_END  # noqa: E402
 
 STUDENT_DIR = nbtools.ROOT / "build" / "student"
 PLACEHOLDER = "...  # your answer"

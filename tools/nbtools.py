@@ -47,13 +47,13 @@ BUDGET_SECONDS = {
 """Each chapter's runtime budget on a 2-core CPU, by chapter number (see the issues)."""
 
 
-def budget_seconds(path: Path) -> int:
-    """Return the runtime budget of chapter ``path``.
+def budget_seconds(path: Path) -> int | None:
+    """Return the runtime budget of chapter ``path``, or None for a notebook that is not one.
 
-    >>> budget_seconds(Path("01_tensors.ipynb"))
-    15
+    >>> budget_seconds(Path("01_tensors.ipynb")), budget_seconds(Path("live_plot.ipynb"))
+    (15, None)
     """
-    return BUDGET_SECONDS[Path(path).name[:2]]
+    return BUDGET_SECONDS.get(Path(path).name[:2])
 
 
 def use_fresh_data_dir() -> Path:
@@ -64,6 +64,21 @@ def use_fresh_data_dir() -> Path:
     os.environ["COURSE_DATA_DIR"] = str(path)
     os.environ["PYTHONHASHSEED"] = "0"
     return path
+
+
+def prepare_kernels() -> Path:
+    """Make every kernel this process starts from now on run the chapters as their stored
+    outputs were made: an empty data folder, the default matplotlib backend, no progress bar
+    (``utils.train``'s tqdm widget and timings), and no network (loopback stays open). The test
+    run and the output run both call it; return the data folder."""
+    from tools import netguard
+    from utils.train import PROGRESS_ENV_VAR
+
+    data_dir = use_fresh_data_dir()
+    os.environ.pop("MPLBACKEND", None)  # an Agg backend here would make every figure vanish
+    os.environ[PROGRESS_ENV_VAR] = "off"
+    netguard.use_offline_kernels()
+    return data_dir
 
 
 def chapter_paths() -> list[Path]:
@@ -147,6 +162,19 @@ def sanitize_text(text: str, rules: list[tuple[re.Pattern, str]]) -> str:
     for regex, replacement in rules:
         text = regex.sub(replacement, text)
     return text
+
+
+def shown_text(cell: dict, streams: bool = False) -> str:
+    """The text a code cell's outputs show as plain text (results and displays; with
+    ``streams``, printed text too), joined.
+
+    >>> shown_text({"outputs": [{"output_type": "execute_result", "data": {"text/plain": "4"}}]})
+    '4'
+    """
+    return "".join(
+        (output.get("text", "") if streams else "") + output.get("data", {}).get("text/plain", "")
+        for output in cell.get("outputs", [])
+    )
 
 
 def tags(cell: dict) -> set[str]:

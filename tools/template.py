@@ -15,10 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-if __package__:
-    from . import nbtools
-else:  # run as a script from tools/
-    import nbtools
+from tools import nbtools
 
 MAX_SETUP_LINES = 10
 MAX_CODE_LINES = 15
@@ -204,9 +201,7 @@ def exercise_problems(nb: nbformat.NotebookNode) -> list[str]:
                 f"Exercise {number}: its check cell must call "
                 f'check.compare_...(..., name="Exercise {number}")'
             )
-        shown = "".join(
-            o.get("data", {}).get("text/plain", "") for o in check_cell.get("outputs", [])
-        )
+        shown = nbtools.shown_text(check_cell)
         if not shown.startswith(f"✅ Exercise {number}"):
             problems.append(
                 f"Exercise {number}: the stored check output must confirm the solution, "

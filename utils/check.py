@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 CORRECT, WRONG, UNATTEMPTED = "correct", "wrong", "unattempted"
@@ -141,15 +142,21 @@ def compare_value(
         return _unattempted(name)
     if _values_match(answer, expected, tol):
         return CheckResult(name, CORRECT, "correct.")
-    shown = repr(
-        answer.item() if isinstance(answer, torch.Tensor) and answer.numel() == 1 else answer
-    )
+    shown = repr(_as_python(answer))
     return _wrong(name, f"the answer is {shown[:80]} but that is not right.", hint)
 
 
-def _values_match(answer: object, expected: object, tol: float) -> bool:
+def _as_python(answer: object) -> object:
+    """A one-element tensor or NumPy value as the Python number (or bool) it holds."""
     if isinstance(answer, torch.Tensor) and answer.numel() == 1:
-        answer = answer.item()
+        return answer.item()
+    if isinstance(answer, (np.ndarray, np.generic)) and answer.size == 1:
+        return answer.item()
+    return answer
+
+
+def _values_match(answer: object, expected: object, tol: float) -> bool:
+    answer = _as_python(answer)
     if isinstance(answer, torch.Size):
         answer = tuple(answer)
     if isinstance(expected, (list, tuple)):
@@ -246,10 +253,10 @@ def compare_raises(
     ❌ Exercise 5: it ran without raising ValueError.
     """
     _check_common(name, hint)
-    if is_unattempted(function):
-        return _unattempted(name)
     if not (isinstance(error, type) and issubclass(error, BaseException)):
         raise TypeError(f"error must be an exception class such as RuntimeError, got {error!r}")
+    if is_unattempted(function):
+        return _unattempted(name)
     if not callable(function):
         return _wrong(
             name, f"the answer should be a function, got a {type(function).__name__}.", hint

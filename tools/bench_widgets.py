@@ -1,16 +1,17 @@
-"""Time the widgets of chapters 06 (softmax) and 07 (learning rate, EWA, momentum, optimizer
-race): one update = the compute and the redraw to PNG that follow a slider move.
+"""Time one update of every widget of the course: the compute and the redraw to PNG that
+follow a slider move, for the transform (04), convolution (05), softmax (06) and learning-rate,
+EWA, momentum and optimizer-race (07) widgets.
 
 usage:
-    python tools/bench_optim_widgets.py
+    python tools/bench_widgets.py
 
-Each widget is moved through a sweep of slider positions, as a student pressing the arrow
-keys would. For each update the table gives the wall-clock time (``LivePlot.last_seconds``)
-and the CPU time this process spent (``time.process_time``): on a machine shared with other
-jobs the wall clock also counts the time spent waiting for a core, the CPU time does not. The
-budget is 100 ms median of the wall-clock time; the load average printed first tells how busy
-the machine was. Like tools/benchmark.py this is a measurement, not a test: the "within"
-column reports the budget, and the script exits 0 unless a widget fails to draw.
+Each widget is moved through a sweep of slider positions with ``LivePlot.set``, as a student
+pressing the arrow keys would. For each update the table gives the wall-clock time
+(``LivePlot.last_seconds``) and the CPU time this process spent (``time.process_time``): on a
+machine shared with other jobs the wall clock also counts the time spent waiting for a core, the
+CPU time does not. The budget is 100 ms median of the wall-clock time; the load average printed
+first tells how busy the machine was. Like tools/benchmark.py this is a measurement, not a test:
+the "within" column reports the budget, and the script exits 0 unless a widget fails to draw.
 """
 
 from __future__ import annotations
@@ -21,16 +22,46 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import matplotlib
 
-from utils.widgets import descent, softmax  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root
+
+from utils.widgets import conv, descent, softmax, transforms  # noqa: E402
 
 BUDGET_MS = 100.0
+"""The most one widget update may take (median), from the issues."""
+
+TRANSFORM_MOVES = [
+    {"angle": 30.0},
+    {"crop_scale": 0.5},
+    {"brightness": 1.5},
+    {"contrast": 0.6},
+    {"saturation": 0.2},
+    {"hue": 0.25},
+    {"hflip": True},
+    {"photo": "flower"},
+    {"angle": -120.0, "crop_scale": 0.3},
+    {"hue": -0.1, "brightness": 0.8},
+]
+CONV_MOVES = [
+    {"kernel_size": 5},
+    {"stride": 2},
+    {"padding": 2},
+    {"dilation": 3},
+    {"kernel_size": 9, "dilation": 1},
+    {"stride": 4},
+    {"padding": 0, "stride": 1},
+    {"kernel_size": 3, "dilation": 4},
+    {"kernel_size": 1},
+    {"kernel_size": 7, "stride": 3, "padding": 3},
+]
 
 
 def sweeps() -> dict[str, tuple[object, list[dict[str, object]]]]:
     """For each widget: a factory and the slider settings to move through."""
     return {
+        "transforms (04)": (transforms.transform_widget, TRANSFORM_MOVES * 3),
+        "conv (05)": (conv.conv_widget, CONV_MOVES * 3),
         "softmax (06)": (
             softmax.softmax_widget,
             [{"z4": round(0.5 + 0.1 * k, 1)} for k in range(1, 16)]
@@ -77,6 +108,7 @@ def time_widget(
 
 
 def main() -> int:
+    matplotlib.use("Agg")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"load average before (1, 5, 15 min): {load}; {os.cpu_count()} CPUs")
     print(
