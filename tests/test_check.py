@@ -111,7 +111,10 @@ def test_compare_raises():
             "expected must be a torch.Tensor",
         ),
         (lambda: check.compare_value(1, 1, name=""), "name must be a non-empty string"),
-        (lambda: check.compare_value(1, 1, name="E", hint=3), "hint must be a string, got int"),
+        (
+            lambda: check.compare_value(1, 1, name="E", hint=3),
+            "hint must be a string or a list of strings",
+        ),
         (lambda: check.compare_calls(abs, [], name="E"), "cases must hold at least one"),
         (
             lambda: check.compare_raises(abs, "ValueError", name="E"),
@@ -126,3 +129,31 @@ def test_compare_raises():
 def test_bad_arguments_from_the_notebook_author_raise_clearly(call, message):
     with pytest.raises((TypeError, ValueError), match=message):
         call()
+
+
+def test_hints_come_in_steps_one_more_per_wrong_attempt():
+    check.reset_hints()
+    steps = ["a nudge", "the method"]
+    first = check.compare_value(1, 2, name="Stepped", hint=steps)
+    second = check.compare_value(1, 2, name="Stepped", hint=steps)
+    third = check.compare_value(1, 2, name="Stepped", hint=steps)
+    assert "Hint 1 of 2: a nudge (run the check again" in first.message
+    assert "Hint 2 of 2: the method" in second.message and "again" not in second.message
+    assert "Hint 2 of 2: the method" in third.message
+    assert "a nudge" not in second.message
+    check.reset_hints()
+    assert "Hint 1 of 2" in check.compare_value(1, 2, name="Stepped", hint=steps).message
+
+
+def test_confirm_prints_the_comparison_and_fails_loudly(capsys):
+    check.confirm("grad by hand", torch.tensor([2.0, 4.0]), torch.tensor([2.0, 4.0]))
+    assert capsys.readouterr().out == "✅ grad by hand | exact: True | close: True | maxdiff: 0\n"
+    check.confirm("nan equals nan", torch.tensor([float("nan")]), torch.tensor([float("nan")]))
+    with pytest.raises(AssertionError, match="❌ off by one | exact: False | close: False"):
+        check.confirm("off by one", 3, 4)
+    with pytest.raises(AssertionError, match=r"shape \(2,\) vs expected \(3,\)"):
+        check.confirm("shape", torch.ones(2), torch.ones(3))
+    with pytest.raises(AssertionError, match="'a' != 'b'"):
+        check.confirm("text", "a", "b")
+    with pytest.raises(ValueError, match="atol must be a finite number"):
+        check.confirm("tol", 1.0, 1.0, atol=float("inf"))

@@ -12,7 +12,8 @@ import torch
 from tools import make_weights, nbtools
 
 ROOT = nbtools.ROOT
-SHIPPED = ROOT / "weights" / make_weights.FILE_NAME
+HUB = ROOT / "utils" / "hub"
+SHIPPED = HUB / "weights" / make_weights.FILE_NAME
 
 
 def test_shipped_weights_match_their_recorded_sha256():
@@ -28,7 +29,7 @@ def test_the_script_reproduces_the_shipped_weights_byte_for_byte(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / make_weights.FILE_NAME).read_bytes() == SHIPPED.read_bytes()
-    assert (tmp_path / "SHA256SUMS").read_text() == (ROOT / "weights" / "SHA256SUMS").read_text()
+    assert (tmp_path / "SHA256SUMS").read_text() == (HUB / "weights" / "SHA256SUMS").read_text()
 
 
 def test_entry_points_are_the_public_callables_with_docstrings():
@@ -66,15 +67,22 @@ def test_pretrained_with_another_head_size_is_refused_clearly():
 
 def test_corrupted_weights_are_refused(tmp_path):
     repo = tmp_path / "repo"
-    shutil.copytree(ROOT / "weights", repo / "weights")
-    shutil.copy(ROOT / "hubconf.py", repo / "hubconf.py")
+    shutil.copytree(HUB / "weights", repo / "weights")
+    shutil.copy(HUB / "hubconf.py", repo / "hubconf.py")
     with open(repo / "weights" / make_weights.FILE_NAME, "r+b") as file:
         file.seek(1000)
         file.write(b"\x00\x01\x02")
-    with pytest.raises(RuntimeError, match="does not match its SHA-256 in weights/SHA256SUMS"):
+    with pytest.raises(RuntimeError, match="does not match its SHA-256 in utils/hub/weights/SHA256SUMS"):
         torch.hub.load(str(repo), "lenet5", source="local", pretrained=True)
     (repo / "weights" / make_weights.FILE_NAME).unlink()
     with pytest.raises(
-        FileNotFoundError, match="weight file .* is missing; run: python tools/make_weights.py"
+        FileNotFoundError, match="weight file .* is missing: reinstall the course package"
     ):
         torch.hub.load(str(repo), "lenet5", source="local", pretrained=True)
+
+
+def test_the_installed_package_is_a_hub_repository_of_its_own():
+    from utils.hub import repo_dir
+
+    model = torch.hub.load(str(repo_dir()), "lenet5", source="local", pretrained=True)
+    assert model(torch.zeros(1, 1, 32, 32)).shape == (1, 5)

@@ -14,7 +14,7 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 
 from tools import nbtools, run_notebooks
 
-CHAPTER = nbtools.CHAPTERS_DIR / "13_tensorboard.ipynb"
+CHAPTER = nbtools.CHAPTERS_DIR / "15_tensorboard.ipynb"
 RUN = "regression-100-epochs/loss_train"
 
 

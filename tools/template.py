@@ -9,6 +9,7 @@ setup cell; `##` sections, each with a check cell; "Exercises" with auto-checked
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -23,8 +24,14 @@ MIN_EXERCISES, MAX_EXERCISES = 3, 5
 MIN_OBJECTIVES, MAX_OBJECTIVES = 3, 5
 MAX_NOTEBOOK_BYTES = 1_000_000
 CHECK_PATTERN = re.compile(
-    r"^\s*assert\b|torch\.testing\.assert_close\(|\bcheck\.compare_\w+\(", re.M
+    r"^\s*assert\b|torch\.testing\.assert_close\(|\bcheck\.(?:compare_\w+|confirm)\(", re.M
 )
+MAX_SILENT_SHARE = 0.10
+"""At most this share of a chapter's code cells may be silent check-only cells (asserts and no
+output): a check is part of the lesson and shows its comparison (``check.confirm``); a pin of
+a number that an output already shows belongs in tests/."""
+ARTICLE = re.compile(r"\barticles?\b", re.I)
+MIN_GIVEAWAY_CHARS = 16
 SOLUTION_BEGIN, SOLUTION_END = "# BEGIN SOLUTION", "# END SOLUTION"
 MACHINE_TEXT = re.compile(r"/root/|/home/\w|/Users/\w|/work/|site-packages|[A-Z]:\\\\Users|/tmp/")
 LINK = re.compile(r"\]\(([^)\s]+\.ipynb)(?:#[^)]*)?\)")
@@ -292,6 +299,66 @@ def link_problems(nb: nbformat.NotebookNode, path: Path) -> list[str]:
     ]
 
 
+def is_silent_check(cell: nbformat.NotebookNode) -> bool:
+    """A code cell with no output whose statements only assert (``assert``, ``assert_close``,
+    ...): the reader sees nothing happen.
+
+    >>> is_silent_check(nbformat.v4.new_code_cell("assert 1 + 1 == 2"))
+    True
+    >>> is_silent_check(nbformat.v4.new_code_cell("check.confirm('sum', 1 + 1, 2)"))
+    False
+    """
+    if cell.cell_type != "code" or cell.get("outputs"):
+        return False
+    source = "\n".join(
+        line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))
+    )
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    checks = sum(
+        isinstance(node, ast.Assert)
+        or (isinstance(node, ast.Call) and "assert" in ast.unparse(node.func))
+        for node in ast.walk(tree)
+    )
+    shown = sum(
+        isinstance(node, ast.Expr) and "assert" not in ast.unparse(node) for node in tree.body
+    )
+    return checks > 0 and shown == 0
+
+
+def teaching_problems(nb: nbformat.NotebookNode) -> list[str]:
+    """Template v2: few silent check-only cells, no mention of source "articles" the student
+    never sees, and no visible cell that repeats a line of an exercise's solution."""
+    problems = []
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    silent = [index for index, cell in enumerate(nb.cells) if is_silent_check(cell)]
+    if code and len(silent) > MAX_SILENT_SHARE * len(code):
+        problems.append(
+            f"{len(silent)} of {len(code)} code cells are silent check-only cells (at most "
+            f"{MAX_SILENT_SHARE:.0%}): show the comparison with check.confirm, or move pins of "
+            f"printed numbers to tests/ (cells {silent})"
+        )
+    for index, cell in enumerate(nb.cells):
+        if ARTICLE.search(cell.source):
+            problems.append(f"cell {index} mentions an 'article': the chapters simply teach")
+    solution_lines = {
+        line.strip()
+        for cell in code
+        if SOLUTION_BEGIN in cell.source
+        for line in cell.source.split(SOLUTION_BEGIN, 1)[1].split(SOLUTION_END, 1)[0].splitlines()
+        if len(line.strip()) >= MIN_GIVEAWAY_CHARS and not line.strip().startswith("#")
+    }
+    for index, cell in enumerate(nb.cells):
+        if SOLUTION_BEGIN in cell.source:
+            continue
+        given = sorted(line for line in solution_lines if line in cell.source)
+        if given:
+            problems.append(f"cell {index} shows a line of an exercise's solution: {given[0]!r}")
+    return problems
+
+
 def notebook_problems(path: Path, text: str | None = None) -> list[str]:
     """Every problem of the chapter at ``path`` (its stored JSON, or ``text`` read as if it
     were stored there)."""
@@ -308,4 +375,5 @@ def notebook_problems(path: Path, text: str | None = None) -> list[str]:
         + execution_problems(nb)
         + metadata_problems(nb, text)
         + link_problems(nb, path)
+        + teaching_problems(nb)
     )

@@ -49,11 +49,24 @@ def is_unattempted(answer: object) -> bool:
     return answer is Ellipsis or answer is None
 
 
-def _check_common(name: str, hint: str) -> None:
+Hint = str | Sequence[str]
+"""One hint, or hints in steps: a nudge first, the method next, never the code. Each wrong
+attempt at the same exercise shows one more step."""
+
+_wrong_attempts: dict[str, int] = {}  # exercise name -> wrong attempts so far (this session)
+
+
+def reset_hints() -> None:
+    """Forget how many wrong attempts each exercise has had: the next one shows hint 1 again."""
+    _wrong_attempts.clear()
+
+
+def _check_common(name: str, hint: Hint) -> None:
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be a non-empty string such as 'Exercise 1', got {name!r}")
-    if not isinstance(hint, str):
-        raise TypeError(f"hint must be a string, got {type(hint).__name__}")
+    steps = [hint] if isinstance(hint, str) else hint
+    if not isinstance(steps, Sequence) or not all(isinstance(step, str) for step in steps):
+        raise TypeError(f"hint must be a string or a list of strings (one per step), got {hint!r}")
 
 
 def _unattempted(name: str) -> CheckResult:
@@ -64,8 +77,22 @@ def _unattempted(name: str) -> CheckResult:
     )
 
 
-def _wrong(name: str, problem: str, hint: str) -> CheckResult:
-    return CheckResult(name, WRONG, f"{problem}" + (f" Hint: {hint}" if hint else ""))
+def _wrong(name: str, problem: str, hint: Hint) -> CheckResult:
+    """A wrong answer, with the next step of ``hint``: the first wrong attempt at exercise
+    ``name`` shows step 1, the next step 2, and so on; the last step stays."""
+    steps = [hint] if isinstance(hint, str) else list(hint)
+    steps = [step for step in steps if step]
+    if not steps:
+        return CheckResult(name, WRONG, problem)
+    attempt = _wrong_attempts.get(name, 0)
+    _wrong_attempts[name] = attempt + 1
+    if len(steps) == 1:
+        return CheckResult(name, WRONG, f"{problem} Hint: {steps[0]}")
+    step = min(attempt, len(steps) - 1)
+    more = " (run the check again for the next hint)" if step < len(steps) - 1 else ""
+    return CheckResult(
+        name, WRONG, f"{problem} Hint {step + 1} of {len(steps)}: {steps[step]}{more}"
+    )
 
 
 def compare_tensor(
@@ -73,7 +100,7 @@ def compare_tensor(
     expected: torch.Tensor,
     *,
     name: str,
-    hint: str = "",
+    hint: Hint = "",
     atol: float = 1e-5,
     rtol: float = 1e-4,
     check_dtype: bool = False,
@@ -126,7 +153,7 @@ def compare_value(
     expected: object,
     *,
     name: str,
-    hint: str = "",
+    hint: Hint = "",
     tol: float = 1e-6,
 ) -> CheckResult:
     """Check a plain answer: a number (within ``tol``), a string, a bool, or a tuple/list of them.
@@ -179,7 +206,7 @@ def compare_calls(
     cases: Sequence[tuple[tuple, object]],
     *,
     name: str,
-    hint: str = "",
+    hint: Hint = "",
     tol: float = 1e-5,
 ) -> CheckResult:
     """Call the student's ``function`` on each ``(args, expected)`` case and compare.
@@ -216,9 +243,9 @@ def compare_calls(
         if result is None:
             return _unattempted(name)
         if isinstance(expected, torch.Tensor):
-            outcome = compare_tensor(result, expected, name=name, hint=hint, atol=tol, rtol=tol)
+            outcome = compare_tensor(result, expected, name=name, atol=tol, rtol=tol)
             if not outcome:
-                return _wrong(name, f"for the input {_short(args)}, {outcome.message}", "")
+                return _wrong(name, f"for the input {_short(args)}, {outcome.message}", hint)
         elif not _values_match(result, expected, tol):
             return _wrong(
                 name,
@@ -243,7 +270,7 @@ def compare_raises(
     error: type[BaseException],
     *,
     name: str,
-    hint: str = "",
+    hint: Hint = "",
 ) -> CheckResult:
     """Check that calling ``function()`` (no arguments) raises ``error``.
 
@@ -268,3 +295,69 @@ def compare_raises(
     except Exception as other:
         return _wrong(name, f"it raised {type(other).__name__}, not {error.__name__}.", hint)
     return _wrong(name, f"it ran without raising {error.__name__}.", hint)
+
+
+# --- lesson checks: a visible comparison with the hand computation ---------------------------
+
+
+def confirm(
+    label: str, actual: object, expected: object, *, atol: float = 1e-6, rtol: float = 1e-5
+) -> None:
+    """Print one line comparing ``actual`` with ``expected`` (the hand computation) and raise
+    ``AssertionError`` with the same line when they differ. Tensors and numbers count as equal
+    when every element is within ``atol + rtol * |expected|`` (NaN equals NaN); anything else
+    must be ``==``. This is how a chapter proves a claim in the open.
+
+    >>> confirm("2 + 2", torch.tensor(2.0) + 2, 4.0)
+    ✅ 2 + 2 | exact: True | close: True | maxdiff: 0
+    >>> confirm("1/3 * 3", torch.tensor(1 / 3, dtype=torch.float32) * 3, 1.0)
+    ✅ 1/3 * 3 | exact: True | close: True | maxdiff: 0
+    >>> confirm("dtype", torch.ones(1).dtype, torch.float32)
+    ✅ dtype | torch.float32 == torch.float32
+    >>> confirm("sum", torch.tensor([1.0, 2.0]).sum(), 4.0)
+    Traceback (most recent call last):
+    ...
+    AssertionError: ❌ sum | exact: False | close: False | maxdiff: 1
+    """
+    if not isinstance(label, str) or not label:
+        raise TypeError(f"label must be a non-empty string, got {label!r}")
+    for name, value in (("atol", atol), ("rtol", rtol)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not (math.isfinite(value) and value >= 0)
+        ):
+            raise ValueError(f"{name} must be a finite number of at least 0, got {value!r}")
+    numeric = _as_numeric(actual), _as_numeric(expected)
+    if numeric[0] is not None and numeric[1] is not None:
+        got, want = numeric
+        if got.shape != want.shape:
+            ok, text = False, f"shape {tuple(got.shape)} vs expected {tuple(want.shape)}"
+        else:
+            both_nan = got.isnan() & want.isnan()
+            diff = (got - want).abs().masked_fill(both_nan, 0)
+            exact = bool(torch.equal(got.masked_fill(both_nan, 0), want.masked_fill(both_nan, 0)))
+            ok = bool((diff <= atol + rtol * want.abs().masked_fill(both_nan, 0)).all())
+            maxdiff = diff.max().item() if diff.numel() else 0.0
+            text = f"exact: {exact} | close: {ok} | maxdiff: {maxdiff:.3g}"
+    else:
+        ok = bool(actual == expected)
+        text = f"{actual!r} {'==' if ok else '!='} {expected!r}"
+    line = f"{'✅' if ok else '❌'} {label} | {text}"
+    if not ok:
+        raise AssertionError(line)
+    print(line)
+
+
+def _as_numeric(value: object) -> torch.Tensor | None:
+    """``value`` as a float64 tensor on the CPU if it is a tensor or a (non-bool) number, or a
+    list of numbers; else None."""
+    if isinstance(value, torch.Tensor):
+        if value.dtype == torch.bool:
+            return value.detach().cpu().double()
+        return value.detach().cpu().double() if not value.is_complex() else None
+    if isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind in "biuf":
+        return torch.as_tensor(np.asarray(value, dtype=np.float64))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return torch.tensor(float(value), dtype=torch.float64)
+    return None

@@ -4,21 +4,21 @@ import pytest
 from notebook_source import spec_gaps
 
 REQUIRED_CALLS = {
-    "11_pretrained_and_saving": [
+    "13_pretrained_and_saving": [
         "list_models", "get_model_weights", "transforms", "vgg16", "resnet18", "add_module",
         "Linear", "requires_grad_", "load_state_dict", "state_dict", "save", "load",
     ],
-    "12_torch_hub": [
+    "14_torch_hub": [
         "load", "list", "get_dir", "set_dir", "load_state_dict_from_url", "signature",
     ],
-    "13_tensorboard": [
+    "15_tensorboard": [
         "SummaryWriter", "add_scalar", "add_scalars", "add_histogram", "add_graph", "add_image",
         "make_grid", "flush", "close", "EventAccumulator",
     ],
 }  # fmt: skip
 
 REQUIRED_TEXT = {
-    "11_pretrained_and_saving": [
+    "13_pretrained_and_saving": [
         "weights=None",
         "ResNet18_Weights.DEFAULT",
         "categories",
@@ -31,7 +31,7 @@ REQUIRED_TEXT = {
         "Changed in recent PyTorch",
         "Common mistake",
     ],
-    "12_torch_hub": [
+    "14_torch_hub": [
         "hubconf.py",
         "dependencies",
         "entry point",
@@ -44,7 +44,7 @@ REQUIRED_TEXT = {
         "ultralytics/yolov5",
         "bryandlee/animegan2-pytorch",
     ],
-    "13_tensorboard": [
+    "15_tensorboard": [
         "log_dir",
         "%load_ext tensorboard",
         "%tensorboard",

@@ -1,0 +1,72 @@
+"""torch.hub entry points of the interactive PyTorch course.
+
+This file and the weights beside it ship inside the course package, so the installed package
+is a torch.hub repository of its own, offline:
+
+    from utils.hub import repo_dir
+    model = torch.hub.load(repo_dir(), "lenet5", source="local", pretrained=True)
+
+The repository's top-level ``hubconf.py`` re-exports these entry points, so a clone works too
+(``torch.hub.load("path/to/the/clone", "lenet5", source="local")``), and so does GitHub when
+online: the same call with "OWNER/REPO" (see pyproject.toml) and without ``source``. Every
+public function below is an entry point; helpers start with ``_``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path as _Path  # imported names count as entry points unless private
+
+dependencies = ["torch"]  # packages torch.hub checks before loading anything from this file
+
+_WEIGHTS_DIR = _Path(__file__).resolve().parent / "weights"
+_LENET5_FILE = "lenet5_digits04.pth"
+_LENET5_CLASSES = 5
+
+
+def _verified_weights(name: str) -> _Path:
+    """The shipped weight file ``name``, after checking it against utils/hub/weights/SHA256SUMS."""
+    path = _WEIGHTS_DIR / name
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"the course's weight file {path} is missing: reinstall the course package, or in a "
+            "clone run: python tools/make_weights.py"
+        )
+    recorded = dict(
+        reversed(line.split()) for line in (_WEIGHTS_DIR / "SHA256SUMS").read_text().splitlines()
+    )
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    if recorded.get(name) != actual:
+        raise RuntimeError(
+            f"{path} does not match its SHA-256 in utils/hub/weights/SHA256SUMS (corrupted or edited); "
+            "restore it with git, or rebuild it with: python tools/make_weights.py"
+        )
+    return path
+
+
+def lenet5(pretrained: bool = False, num_classes: int | None = None):
+    """LeNet-5 for grey images of shape (N, 1, 32, 32) with values in [0, 1].
+
+    pretrained (bool): load the course's weights, trained on the digits 0 to 4 of
+        scikit-learn's handwritten digits (8 x 8 images scaled bilinearly to 32 x 32). The
+        model then returns 5 logits, one per digit 0 to 4; it has never seen 5 to 9.
+    num_classes (int): outputs of a fresh model (default 10). With ``pretrained=True`` leave it
+        out, then replace ``model.classifier[-1]`` to train a new head.
+    """
+    import torch
+
+    from utils.models import LeNet5
+
+    if not pretrained:
+        return LeNet5(num_classes=10 if num_classes is None else num_classes)
+    if num_classes not in (None, _LENET5_CLASSES):
+        raise ValueError(
+            f"the pretrained LeNet-5 has a {_LENET5_CLASSES}-way head, "
+            f"got num_classes={num_classes}; "
+            "load it without num_classes and replace model.classifier[-1] for other classes"
+        )
+    model = LeNet5(num_classes=_LENET5_CLASSES)
+    model.load_state_dict(
+        torch.load(_verified_weights(_LENET5_FILE), map_location="cpu", weights_only=True)
+    )
+    return model.eval()
