@@ -9,8 +9,8 @@ STAMP := $(VENV)/.course-env-ready
 PYTEST_ARGS ?=
 GPU_DEVICE ?= cuda
 
-.PHONY: help env lab test outputs bench clean-env check-class test-gpu student test-student \
-	browser-env test-browser check-outputs
+.PHONY: help env lab test outputs bench clean-env check-class test-gpu student check-student \
+	browser-env test-browser check-outputs test-wheel
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -24,8 +24,8 @@ $(STAMP): requirements.txt pyproject.toml tools/setup_env.sh
 # JupyterLab refuses to run as root unless told; containers often run as root.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-lab: env  ## Start JupyterLab on chapters/
-	$(BIN)/jupyter lab --ServerApp.root_dir=chapters $(LAB_FLAGS)
+lab: env  ## Start JupyterLab on student/ (the chapters with the exercises unsolved)
+	$(BIN)/jupyter lab --ServerApp.root_dir=student $(LAB_FLAGS)
 
 test: env  ## Unit tests, doctests, ruff, actionlint and strict nbval over every chapter, offline
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -36,11 +36,18 @@ check-class: env  ## Before class: every chapter under strict nbval, a table of 
 test-gpu: env  ## On a CUDA machine: the whole suite on the GPU, nbval-lax + exercise checks
 	COURSE_DEVICE=$(GPU_DEVICE) $(BIN)/python -m pytest --nbval-lax $(PYTEST_ARGS)
 
-student: env  ## Student copies (solutions removed, outputs cleared) in build/student/
+student: env  ## Make the student copies in student/ (solutions out, executed; NB=one chapter)
 	$(BIN)/python tools/make_student.py $(NB)
 
-test-student: env  ## Execute every student copy; each exercise check must say not attempted
-	$(BIN)/python -m pytest tests/test_student.py --student --dist load $(PYTEST_ARGS)
+check-student: env  ## Make every student copy again; fail if git then sees any change
+	$(BIN)/python tools/make_student.py
+	@git diff --exit-code --stat -- student || { \
+		echo "The student copies above are out of date: run 'make student' and commit."; exit 1; }
+	@test -z "$$(git status --porcelain -- student)" || { git status --short -- student; \
+		echo "student/ holds files git does not track: run 'make student' and commit."; exit 1; }
+
+test-wheel: env  ## Build the wheel, pip-install it with the floor torch in a fresh venv, run every chapter alone
+	$(BIN)/python tools/test_wheel.py $(NB)
 
 browser-env: env  ## Install Debian's chromium for the browser test when no browser is found
 	bash tools/install_browser.sh

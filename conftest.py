@@ -10,7 +10,6 @@ from tools import nbtools, netguard
 matplotlib.use("Agg")  # tests draw off-screen; notebook kernels choose their own backend
 
 SLOW_STEPS = {
-    "student": "executes the student copy of every chapter; run `make test-student`",
     "browser": "drives JupyterLab in headless Chromium; run `make test-browser`",
 }
 """Tests marked with one of these names run only with the option of the same name (CI runs them

@@ -28,10 +28,10 @@ def test_chapter_follows_the_template(path):
 def test_badge_and_colab_install_derive_from_pyproject(path):
     text = path.read_text(encoding="utf-8")
     url = nbtools.repository_url()
-    expected = f"https://colab.research.google.com/github/{url.removeprefix('https://github.com/')}/blob/main/chapters/{path.name}"
-    assert nbtools.colab_url(path) == expected
-    assert expected in text
     owner_repo = url.removeprefix("https://github.com/")
+    student = f"https://colab.research.google.com/github/{owner_repo}/blob/main/student/{path.name}"
+    assert nbtools.colab_url(nbtools.student_path(path)) == student
+    assert student in text, "the badge opens the student copy (exercises unsolved)"
     badge_and_install = 2
     assert text.count(owner_repo) == badge_and_install, (
         "the repository address belongs in the badge and setup cell only"
@@ -82,6 +82,7 @@ def break_section_checks(nb):
         ):
             cell.source = re.sub(r"^(\s*)assert\b", r"\1print", cell.source, flags=re.M)
             cell.source = cell.source.replace("torch.testing.assert_close(", "print(")
+            cell.source = cell.source.replace("check.confirm(", "print(")
 
 
 def break_exercise_marker(nb):
@@ -174,7 +175,7 @@ def test_each_break_is_caught(breaker):
 def test_a_badge_for_another_file_is_caught():
     other = nbtools.CHAPTERS_DIR / "05_elsewhere.ipynb"
     found = problems_of(load_good(), path=other)
-    assert any("Colab badge for this file" in p and "05_elsewhere" in p for p in found), found
+    assert any("badge of its student copy" in p and "05_elsewhere" in p for p in found), found
     assert any("'# 05 · Title'" in p for p in found), found
 
 
@@ -183,3 +184,31 @@ def test_bad_file_names_are_caught():
     assert template.name_problems([Path("00_a.ipynb"), Path("1_b.ipynb")]) != []
     assert template.name_problems([Path("00_a.ipynb"), Path("01_Bad-Name.ipynb")]) != []
     assert template.name_problems([Path("00_a.ipynb"), Path("01_b_c.ipynb")]) == []
+
+
+def teaching_notebook(code_cells):
+    """A notebook of Markdown and the given code cells, each stored as executed in order."""
+    nb = nbformat.v4.new_notebook()
+    for count, (source, printed) in enumerate(code_cells, start=1):
+        cell = nbformat.v4.new_code_cell(source, execution_count=count)
+        if printed:
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=printed)]
+        nb.cells.append(cell)
+    return nb
+
+
+def test_the_teaching_rules_catch_silent_checks_articles_and_giveaways():
+    shown = [("print(1)", "1\n")] * 9
+    assert template.teaching_problems(teaching_notebook(shown + [("assert 1 == 1", "")])) == []
+    silent = teaching_notebook(shown + [("assert 1 == 1", ""), ("assert 2 == 2", "")])
+    assert any("2 of 11 code cells are silent" in p for p in template.teaching_problems(silent))
+    visible = teaching_notebook(shown + [("check.confirm('one', 1, 1)", "✅ one\n")] * 2)
+    assert template.teaching_problems(visible) == []
+    article = teaching_notebook(shown)
+    article.cells.append(nbformat.v4.new_markdown_cell("As the Article says, ..."))
+    assert any("mentions an 'article'" in p for p in template.teaching_problems(article))
+    solved = "# BEGIN SOLUTION\nanswer = torch.arange(12).reshape(3, 4)\n# END SOLUTION"
+    giveaway = teaching_notebook(
+        shown + [(solved, ""), ("hint: answer = torch.arange(12).reshape(3, 4)", "x\n")]
+    )
+    assert any("shows a line of an exercise" in p for p in template.teaching_problems(giveaway))

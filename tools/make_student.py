@@ -1,8 +1,14 @@
-"""Write the student copies of the chapters: exercise solutions removed, outputs cleared.
+"""Write the student copies of the chapters into student/: exercise solutions removed, each
+exercise pointing at its solution, then executed so that every teaching cell keeps its output
+and every exercise check answers "not attempted yet".
 
 usage:
-    python tools/make_student.py                          # every chapter -> build/student/
-    python tools/make_student.py chapters/01_tensors.ipynb --out /tmp/class
+    python tools/make_student.py                          # every chapter -> student/
+    python tools/make_student.py chapters/01_tensors.ipynb
+    python tools/make_student.py --no-run --out /tmp/class   # sources only, outputs cleared
+
+The student copies are committed: the README, every Colab badge and `make lab` open them.
+`make check-student` makes them again and fails if git sees a change.
 
 In each exercise's answer cell, the code between ``# BEGIN SOLUTION`` and ``# END SOLUTION``
 becomes a placeholder for each answer: ``name = ...  # your answer`` for a name the solution
@@ -19,8 +25,10 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import nbformat
@@ -29,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repositor
 from tools import nbtools  # noqa: E402
 from tools.template import SOLUTION_BEGIN, SOLUTION_END  # noqa: E402
 
-STUDENT_DIR = nbtools.ROOT / "build" / "student"
+STUDENT_DIR = nbtools.STUDENT_DIR
 PLACEHOLDER = "...  # your answer"
 
 
@@ -146,9 +154,26 @@ def strip_solutions(source: str, check_source: str = "") -> str:
     return "\n".join(lines).rstrip("\n")
 
 
-def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Return a copy of chapter ``nb`` with every solution replaced and every output cleared."""
+EXERCISE_HEADING = re.compile(r"^### (Exercise (\d+)):", re.M)
+
+
+def solution_note(path: Path, exercise: str) -> str:
+    """The line each exercise of a student copy ends with: where its solution is."""
+    return (
+        f"*Tried it and used the hints? {exercise}'s solution is in the complete chapter, "
+        f"[chapters/{Path(path).name}]({nbtools.solution_url(path)}).*"
+    )
+
+
+def student_notebook(nb: nbformat.NotebookNode, path: Path | None = None) -> nbformat.NotebookNode:
+    """Return a copy of chapter ``nb`` with every solution replaced and every output cleared;
+    with the chapter's ``path``, each exercise prompt also says where its solution is."""
     nb = copy.deepcopy(nb)
+    if path is not None:
+        for cell in nb.cells:
+            match = EXERCISE_HEADING.search(cell.source) if cell.cell_type == "markdown" else None
+            if match:
+                cell.source = cell.source.rstrip() + "\n\n" + solution_note(path, match[1])
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
     for index, cell in enumerate(code):
         cell.outputs, cell.execution_count = [], None
@@ -161,28 +186,44 @@ def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def write_student_copies(paths: list[Path], out_dir: Path) -> list[Path]:
-    """Write the student copy of each chapter in ``paths`` into ``out_dir``; return the files."""
+def write_student_copies(paths: list[Path], out_dir: Path, run: bool = True) -> list[Path]:
+    """Write the student copy of each chapter in ``paths`` into ``out_dir`` (executed and stored
+    as run_notebooks stores a chapter, unless ``run`` is False); return the files."""
+    from tools import run_notebooks
+
     out_dir.mkdir(parents=True, exist_ok=True)
+    if run:
+        run_notebooks.prepare_environment()
     written = []
     for path in paths:
         try:
-            nb = student_notebook(nbformat.read(path, as_version=4))
+            nb = student_notebook(nbformat.read(path, as_version=4), path)
         except ValueError as error:
             raise ValueError(f"{path.name}, {error}") from None
         target = out_dir / path.name
-        nbformat.write(nb, target)
+        nbtools.sync_links(nb, target)
+        if run:
+            start = time.perf_counter()
+            nb = run_notebooks.execute_notebook(nb, out_dir)
+            changed = nbtools.write_notebook(nb, target)
+            state = "changed" if changed else "unchanged"
+            print(f"{target.name}: {time.perf_counter() - start:5.1f} s, {state}", flush=True)
+        else:
+            nbformat.write(nb, target)
         written.append(target)
     return written
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = nbtools.notebook_parser(__doc__)
-    parser.add_argument("--out", type=Path, default=STUDENT_DIR, help="default: build/student")
+    parser.add_argument("--out", type=Path, default=STUDENT_DIR, help="default: student/")
+    parser.add_argument(
+        "--no-run", action="store_true", help="write the sources only, with outputs cleared"
+    )
     args = parser.parse_args(argv)
     paths = nbtools.notebooks_argument(parser, args.notebooks)
     try:
-        written = write_student_copies(paths, args.out)
+        written = write_student_copies(paths, args.out, run=not args.no_run)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

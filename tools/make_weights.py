@@ -6,10 +6,11 @@ split of scikit-learn's handwritten digits (8 x 8 images scaled to 32 x 32). Dig
 unseen, so chapter 11 can teach them to the pretrained network as a new task.
 
 The run is deterministic: one CPU thread, deterministic algorithms, fixed seeds; the file's
-SHA-256 is recorded in utils/hub/weights/SHA256SUMS, and the tests run this script again and compare.
+SHA-256 is recorded in utils/hub/weights/SHA256SUMS, and the tests run this script again and
+compare.
 
 usage:
-    python tools/make_weights.py            # write utils/hub/weights/lenet5_digits04.pth and SHA256SUMS
+    python tools/make_weights.py            # write the .pth and SHA256SUMS into utils/hub/weights/
     python tools/make_weights.py --check    # retrain in memory; exit 1 unless it matches the file
     python tools/make_weights.py --out DIR  # write the file into DIR instead
 """

@@ -20,6 +20,9 @@ import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS_DIR = ROOT / "chapters"
+STUDENT_DIR = ROOT / "student"
+"""The student copies: what the README, every Colab badge and `make lab` open. Made from the
+chapters by tools/make_student.py (solutions removed, executed, outputs stored)."""
 SANITIZE_FILE = ROOT / "tests" / "sanitize.cfg"
 CHAPTER_NAME = re.compile(r"^(\d\d)_[a-z0-9]+(?:_[a-z0-9]+)*\.ipynb$")
 
@@ -135,9 +138,28 @@ def colab_url(path: Path) -> str:
     ) + (f"/blob/main/{relative}")
 
 
+def student_path(path: Path) -> Path:
+    """The student copy of chapter ``path`` (the same file name in ``student/``).
+
+    >>> student_path(CHAPTERS_DIR / "01_tensors.ipynb").relative_to(ROOT).as_posix()
+    'student/01_tensors.ipynb'
+    """
+    return STUDENT_DIR / Path(path).name
+
+
+def solution_url(path: Path) -> str:
+    """The address of the complete chapter ``path`` (with the solutions) on GitHub.
+
+    >>> solution_url(STUDENT_DIR / "01_tensors.ipynb").split("/blob/")[1]
+    'main/chapters/01_tensors.ipynb'
+    """
+    return f"{repository_url()}/blob/main/chapters/{Path(path).name}"
+
+
 def badge_markdown(path: Path) -> str:
-    """Return the Colab badge (Markdown) for notebook ``path``."""
-    return f"[![Open In Colab]({BADGE_IMAGE})]({colab_url(path)})"
+    """Return the Colab badge (Markdown) of chapter ``path``: it opens the student copy, with
+    the exercises unsolved, wherever the badge is shown."""
+    return f"[![Open In Colab]({BADGE_IMAGE})]({colab_url(student_path(path))})"
 
 
 def colab_install_command() -> str:
@@ -183,7 +205,7 @@ def sync_links(nb: nbformat.NotebookNode, path: Path) -> None:
     """Write the Colab badge of ``path`` into the title cell and the Colab install command into
     the setup cell, both derived from pyproject.toml. Only chapters get them: a test fixture
     is not something to open in Colab."""
-    if Path(path).resolve().parent != CHAPTERS_DIR:
+    if Path(path).resolve().parent not in (CHAPTERS_DIR, STUDENT_DIR):
         return
     title = nb.cells[0]
     badge = badge_markdown(path)

@@ -43,6 +43,12 @@ def execute(path: Path) -> nbformat.NotebookNode:
     """Return notebook ``path`` executed top to bottom, in its stored form."""
     nb = nbformat.read(path, as_version=4)
     nbtools.sync_links(nb, path)
+    return execute_notebook(nb, path.parent)
+
+
+def execute_notebook(nb: nbformat.NotebookNode, folder: Path) -> nbformat.NotebookNode:
+    """Return ``nb`` executed top to bottom in a fresh kernel working in ``folder``, in its
+    stored form (canonical metadata, sanitized outputs)."""
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
@@ -50,7 +56,7 @@ def execute(path: Path) -> nbformat.NotebookNode:
         nb,
         timeout=CELL_TIMEOUT_S,
         kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
+        resources={"metadata": {"path": str(folder)}},
         store_widget_state=False,
         record_timing=False,
     )

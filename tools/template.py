@@ -87,7 +87,7 @@ def title_problems(nb: nbformat.NotebookNode, path: Path) -> list[str]:
         problems.append("the title must be followed by a one-line subtitle, then the Colab badge")
     if nbtools.badge_markdown(path) not in first.source:
         problems.append(
-            "the title cell must carry the Colab badge for this file: "
+            "the title cell must carry the Colab badge of its student copy: "
             f"{nbtools.badge_markdown(path)}"
         )
     return problems

@@ -38,8 +38,9 @@ def _verified_weights(name: str) -> _Path:
     actual = hashlib.sha256(path.read_bytes()).hexdigest()
     if recorded.get(name) != actual:
         raise RuntimeError(
-            f"{path} does not match its SHA-256 in utils/hub/weights/SHA256SUMS (corrupted or edited); "
-            "restore it with git, or rebuild it with: python tools/make_weights.py"
+            f"{path} does not match its SHA-256 in utils/hub/weights/SHA256SUMS (corrupted or "
+            "edited); reinstall the course package, or in a clone restore it with git or rebuild "
+            "it with: python tools/make_weights.py"
         )
     return path
 
