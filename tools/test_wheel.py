@@ -5,10 +5,11 @@
 2. Create a fresh virtual environment outside the repository with the FLOOR versions of torch
    and torchvision (the lower bounds in pyproject.toml), as a hosted notebook service has its
    own torch, then install the wheel into it with real pip and check that torch did not move.
-3. Run every chapter's setup cell there as Colab runs it (``google.colab`` imported): its
+3. Run a chapter's setup cell there as Colab runs it (``google.colab`` imported): its
    ``%pip install "interactive-pytorch @ git+https://github.com/..."`` goes through real pip
    and git, with git told to fetch that address from this clone (no network), and must
-   install the course and leave torch alone.
+   install the course and leave torch alone. (Every chapter's setup cell makes the same pip
+   call: tests/test_colab.py checks that in `make test`.)
 4. Execute every chapter from a folder that holds only that notebook (no ``utils/`` beside it),
    offline, under ``nbval --nbval-lax``: every cell must run; the exercise checks must still
    answer ✅; cells tagged ``online`` are skipped.
@@ -72,9 +73,12 @@ class Shell(InteractiveShell):
     def enable_gui(self, gui=None):
         pass
 
-def torch_version():
-    return subprocess.run([sys.executable, "-c", "import torch; print(torch.__version__)"],
+def ask(code):
+    return subprocess.run([sys.executable, "-c", code],
                           capture_output=True, text=True, check=True).stdout.strip()
+
+def torch_version():
+    return ask("import torch; print(torch.__version__)")
 
 sys.modules["google"] = types.ModuleType("google")
 sys.modules["google.colab"] = types.ModuleType("google.colab")
@@ -82,14 +86,20 @@ shell = Shell.instance()
 before = torch_version()
 result = shell.run_cell(sys.argv[1])
 error = result.error_before_exec or result.error_in_exec
+try:
+    installed_from = ask("import importlib.metadata as m; "
+                         "print(m.distribution('interactive-pytorch').read_text('direct_url.json'))")
+except subprocess.CalledProcessError:
+    installed_from = None
 print("RESULT " + json.dumps({"error": repr(error) if error else None,
-                              "torch_before": before, "torch_after": torch_version()}))
+                              "torch_before": before, "torch_after": torch_version(),
+                              "installed_from": installed_from}))
 """
 
 
 def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
     """Run ``command``, echoing it; raise with its output when it fails."""
-    print("$", " ".join(map(str, command)), flush=True)
+    print("$", " ".join(str(part)[:60] for part in command), flush=True)
     done = subprocess.run(command, capture_output=True, text=True, **kwargs)
     if done.returncode != 0:
         raise SystemExit(
@@ -107,7 +117,6 @@ def floor_versions() -> dict[str, str]:
     ['torch', 'torchvision']
     """
     import tomllib
-
     from packaging.requirements import Requirement
 
     with open(nbtools.ROOT / "pyproject.toml", "rb") as file:
@@ -130,6 +139,16 @@ def pinned(names: list[str]) -> list[str]:
             name, version = line.split("#")[0].strip().split("==")
             pins[name.lower()] = f"{name}=={version}"
     return [pins.get(name.lower(), name) for name in names]
+
+
+def build_requirement() -> str:
+    """The build backend pyproject.toml asks for (setuptools, with its lower bound): installed
+    in the venv so that the Colab step can build the package there without an index."""
+    import tomllib
+
+    with open(nbtools.ROOT / "pyproject.toml", "rb") as file:
+        (requirement,) = tomllib.load(file)["build-system"]["requires"]
+    return requirement
 
 
 def build_wheel(out_dir: Path) -> Path:
@@ -161,7 +180,7 @@ def make_venv(folder: Path, wheel: Path) -> Path:
     floors = floor_versions()
     pip = [python, "-m", "pip", "install", "-q"]
     run([*pip, f"torch=={floors['torch']}", f"torchvision=={floors['torchvision']}"])
-    run([*pip, *pinned(RUNNER_PACKAGES), "setuptools"])
+    run([*pip, *pinned(RUNNER_PACKAGES), build_requirement()])
     run([*pip, wheel])
     version = run([python, "-c", "import torch; print(torch.__version__)"]).stdout.strip()
     if not version.startswith(floors["torch"]):
@@ -169,13 +188,13 @@ def make_venv(folder: Path, wheel: Path) -> Path:
     return python
 
 
-def colab_problems(python: Path, work: Path) -> list[str]:
-    """Run each chapter's setup cell as Colab does, with real pip and git (the repository's
-    address answered by this clone); return what went wrong."""
+def colab_problems(python: Path, work: Path, path: Path) -> list[str]:
+    """Run the setup cell of chapter ``path`` as Colab does, with real pip and git (the
+    repository's address answered by this clone); return what went wrong."""
     gitconfig = work / "gitconfig"
     gitconfig.write_text(
         f'[url "file://{nbtools.ROOT}"]\n\tinsteadOf = {nbtools.repository_url()}\n'
-        '[safe]\n\tdirectory = *\n'
+        "[safe]\n\tdirectory = *\n"
     )
     env = dict(
         os.environ,
@@ -184,18 +203,22 @@ def colab_problems(python: Path, work: Path) -> list[str]:
         PIP_NO_BUILD_ISOLATION="0",  # pip's spelling of "build with the installed setuptools"
     )
     problems = []
-    for path in nbtools.chapter_paths():
-        source = nbformat.read(path, as_version=4).cells[2].source
-        done = run([python, "-c", COLAB_DRIVER, source], env=env, cwd=work)
-        line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
-        result = json.loads(line.removeprefix("RESULT "))
-        if result["error"]:
-            problems.append(f"{path.name}: the setup cell failed on Colab: {result['error']}")
-        if result["torch_before"] != result["torch_after"]:
-            problems.append(
-                f"{path.name}: the setup cell moved torch from {result['torch_before']} "
-                f"to {result['torch_after']}"
-            )
+    source = nbformat.read(path, as_version=4).cells[2].source
+    done = run([python, "-c", COLAB_DRIVER, source], env=env, cwd=work)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+    result = json.loads(line.removeprefix("RESULT "))
+    if result["error"]:
+        problems.append(f"{path.name}: the setup cell failed on Colab: {result['error']}")
+    if nbtools.repository_url() not in (result["installed_from"] or ""):
+        problems.append(
+            f"{path.name}: on Colab the setup cell did not install the course from "
+            f"{nbtools.repository_url()} (pip's record: {result['installed_from']})"
+        )
+    if result["torch_before"] != result["torch_after"]:
+        problems.append(
+            f"{path.name}: the setup cell moved torch from {result['torch_before']} "
+            f"to {result['torch_after']}"
+        )
     return problems
 
 
@@ -229,7 +252,11 @@ def main(argv: list[str] | None = None) -> int:
         problems = wheel_problems(wheel)
         python = make_venv(work / "venv", wheel)
         print(f"floor venv ready: {time.perf_counter() - start:.0f} s", flush=True)
-        problems += colab_problems(python, work)
+        # As on Colab: the course's dependencies are there, the course itself is not yet.
+        run([python, "-m", "pip", "uninstall", "-y", "-q", nbtools.distribution_name()])
+        problems += colab_problems(python, work, paths[0])
+        # The chapters run against the wheel of this working tree.
+        run([python, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", wheel])
         for problem in problems:
             print("PROBLEM:", problem)
         notebooks = lay_out_chapters(paths, work)
