@@ -186,32 +186,39 @@ def student_notebook(nb: nbformat.NotebookNode, path: Path | None = None) -> nbf
     return nb
 
 
-def write_student_copies(paths: list[Path], out_dir: Path, run: bool = True) -> list[Path]:
-    """Write the student copy of each chapter in ``paths`` into ``out_dir`` (executed and stored
-    as run_notebooks stores a chapter, unless ``run`` is False); return the files."""
+def write_student_copy(job: tuple[Path, Path, bool]) -> Path:
+    """Write the student copy of chapter ``path`` into ``out_dir`` (executed and stored as
+    run_notebooks stores a chapter, unless ``run`` is False); return the file."""
+    from tools import run_notebooks
+
+    path, out_dir, run = job
+    try:
+        nb = student_notebook(nbformat.read(path, as_version=4), path)
+    except ValueError as error:
+        raise ValueError(f"{path.name}, {error}") from None
+    target = out_dir / path.name
+    nbtools.sync_links(nb, target)
+    if not run:
+        nbformat.write(nb, target)
+        return target
+    start = time.perf_counter()
+    nb = run_notebooks.execute_notebook(nb, out_dir)
+    state = "changed" if nbtools.write_notebook(nb, target) else "unchanged"
+    print(f"{target.name}: {time.perf_counter() - start:5.1f} s, {state}", flush=True)
+    return target
+
+
+def write_student_copies(
+    paths: list[Path], out_dir: Path, run: bool = True, jobs: int = 1
+) -> list[Path]:
+    """Write the student copy of each chapter in ``paths`` into ``out_dir``, ``jobs`` at a
+    time; return the files."""
     from tools import run_notebooks
 
     out_dir.mkdir(parents=True, exist_ok=True)
     if run:
         run_notebooks.prepare_environment()
-    written = []
-    for path in paths:
-        try:
-            nb = student_notebook(nbformat.read(path, as_version=4), path)
-        except ValueError as error:
-            raise ValueError(f"{path.name}, {error}") from None
-        target = out_dir / path.name
-        nbtools.sync_links(nb, target)
-        if run:
-            start = time.perf_counter()
-            nb = run_notebooks.execute_notebook(nb, out_dir)
-            changed = nbtools.write_notebook(nb, target)
-            state = "changed" if changed else "unchanged"
-            print(f"{target.name}: {time.perf_counter() - start:5.1f} s, {state}", flush=True)
-        else:
-            nbformat.write(nb, target)
-        written.append(target)
-    return written
+    return nbtools.in_parallel(write_student_copy, [(p, out_dir, run) for p in paths], jobs)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -220,10 +227,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-run", action="store_true", help="write the sources only, with outputs cleared"
     )
+    nbtools.add_jobs_option(parser)
     args = parser.parse_args(argv)
     paths = nbtools.notebooks_argument(parser, args.notebooks)
     try:
-        written = write_student_copies(paths, args.out, run=not args.no_run)
+        written = write_student_copies(paths, args.out, run=not args.no_run, jobs=args.jobs)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

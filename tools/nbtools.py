@@ -109,6 +109,27 @@ def notebooks_argument(parser: argparse.ArgumentParser, notebooks: list[Path]) -
     return paths
 
 
+def in_parallel(function, items: list, jobs: int) -> list:
+    """``[function(item) for item in items]``, run in ``jobs`` processes (each notebook gets a
+    kernel of its own, so two run side by side on two cores); results in the order of
+    ``items``. ``function`` must be a module-level function."""
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    if jobs == 1 or len(items) < 2:
+        return [function(item) for item in items]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(function, items))
+
+
+def add_jobs_option(parser: argparse.ArgumentParser) -> None:
+    """``--jobs N``: how many notebooks run at once (default 2, this machine's core count)."""
+    parser.add_argument(
+        "--jobs", "-j", type=int, default=2, help="notebooks run at once (default: 2)"
+    )
+
+
 def repository_url() -> str:
     """Return the repository address written in pyproject.toml (its one source).
 

@@ -64,18 +64,25 @@ def execute_notebook(nb: nbformat.NotebookNode, folder: Path) -> nbformat.Notebo
     return nbtools.normalize(nb, nbtools.sanitize_rules())
 
 
+def execute_and_store(path: Path) -> str:
+    """Execute chapter ``path`` and store its outputs; return the line that reports it."""
+    start = time.perf_counter()
+    changed = nbtools.write_notebook(execute(path), path)
+    seconds = time.perf_counter() - start
+    state = "changed" if changed else "unchanged"
+    line = f"{path.relative_to(nbtools.ROOT)}: {seconds:5.1f} s, {state}"
+    print(line, flush=True)
+    return line
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = nbtools.notebook_parser(__doc__)
+    nbtools.add_jobs_option(parser)
     args = parser.parse_args(argv)
 
     paths = nbtools.notebooks_argument(parser, args.notebooks)
     prepare_environment()
-    for path in paths:
-        start = time.perf_counter()
-        changed = nbtools.write_notebook(execute(path), path)
-        seconds = time.perf_counter() - start
-        state = "changed" if changed else "unchanged"
-        print(f"{path.relative_to(nbtools.ROOT)}: {seconds:5.1f} s, {state}", flush=True)
+    nbtools.in_parallel(execute_and_store, paths, args.jobs)
     return 0
 
 
