@@ -100,6 +100,20 @@ def test_every_chapter_records_its_run(path):
     assert nbtools.run_record_problems(nb.metadata[nbtools.RUN_RECORD]) == []
 
 
+def test_pages_workflow_publishes_make_site_from_main():
+    from test_workflows import load
+
+    workflow = load(nbtools.ROOT / ".github" / "workflows" / "pages.yml")
+    assert workflow["on"]["push"] == {"branches": ["main"]}
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert "make site" in [step.get("run") for step in build["steps"]]
+    upload = [s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", "")]
+    assert upload and upload[0]["with"]["path"].rstrip("/") == "build/site"
+    assert any("deploy-pages" in step.get("uses", "") for step in deploy["steps"])
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert "permissions" not in build, "only the deploy job may write to Pages"
+
+
 # --- the built site ---------------------------------------------------------------------------
 
 
@@ -304,16 +318,20 @@ def test_pages_in_a_browser(built, browser_page, mode):
     targets = [SITE / "index.html", chapter_page(chapters[1]), chapter_page(widget_chapter)]
     for target in targets:
         open_in_mode(page, target, mode)
-        page.locator("img").last.scroll_into_view_if_needed()  # lazy images load too
-        wait_for(lambda: not images_loaded(page), 20, f"the images of {target.name}")
+        page.evaluate("document.querySelectorAll('img').forEach(i => i.loading = 'eager')")
+        wait_for(lambda: not images_loaded(page), 30, f"the images of {target.name}")
         name = target.stem.split("_")[0] if target.parent.name == "chapters" else target.stem
         page.screenshot(path=SCREENSHOTS / f"{name}-{mode}.png")
-        if target.parent.name == "chapters":
-            page.locator(".course-launch").scroll_into_view_if_needed()
-            page.evaluate("window.scrollTo(0, 0)")
-            page.screenshot(path=SCREENSHOTS / f"{name}-{mode}-top.png")
-            assert page.locator(".course-launch a").count() >= 3
-            assert page.locator(".toc-tree a").count() > 2, "no table of contents on the page"
+        if target.parent.name != "chapters":
+            continue
+        assert page.locator(".course-launch a").count() >= 3
+        assert page.locator(".toc-tree a").count() > 2, "no table of contents on the page"
+        # a figure, and the note under a widget, as a reader scrolls to them
+        notes = page.locator(".admonition", has_text="Live widget.")
+        spot = notes.first if notes.count() else page.locator("div.cell_output img").first
+        spot.scroll_into_view_if_needed()
+        page.evaluate("window.scrollBy(0, -300)")
+        page.screenshot(path=SCREENSHOTS / f"{name}-{mode}-figure.png")
     # the search box of the sidebar, as a reader uses it
     page.locator("input.sidebar-search").fill(SEARCH_WORD)
     page.keyboard.press("Enter")
