@@ -202,6 +202,8 @@ def test_every_widget_says_how_to_run_it(built, path):
     text = Page(chapter_page(path)).text
     assert text.count("Live widget.") == len(widgets)
     assert text.count("to move the sliders") == len(widgets)
+    online = [cell for cell in nb.cells if nbtools.ONLINE_TAG in nbtools.tags(cell)]
+    assert text.count("This cell needs the internet") == len(online)
 
 
 @pytest.mark.site
@@ -332,6 +334,23 @@ def test_pages_in_a_browser(built, browser_page, mode):
         spot.scroll_into_view_if_needed()
         page.evaluate("window.scrollBy(0, -300)")
         page.screenshot(path=SCREENSHOTS / f"{name}-{mode}-figure.png")
+    # TeX math typeset by the bundled MathJax, without the network
+    with_math = [
+        p
+        for p in sorted((SITE / "chapters").glob("*.html"))
+        if "math notranslate" in p.read_text(encoding="utf-8")
+    ]
+    if with_math:
+        open_in_mode(page, with_math[0], mode)
+        page.locator("mjx-container").first.wait_for(timeout=30_000)
+    if mode == "light":  # a phone: the same page, one column, the menus folded
+        page.set_viewport_size({"width": 390, "height": 844})
+        open_in_mode(page, chapter_page(chapters[1]), mode)
+        page.screenshot(path=SCREENSHOTS / "phone-light.png")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 400, (
+            "page wider than a phone"
+        )
+        page.set_viewport_size({"width": 1400, "height": 900})
     # the search box of the sidebar, as a reader uses it
     page.locator("input.sidebar-search").fill(SEARCH_WORD)
     page.keyboard.press("Enter")

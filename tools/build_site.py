@@ -61,6 +61,10 @@ WIDGET_NOTE = (
     "above is the widget's start state. Run this notebook ({launch}, or locally with "
     "`make lab`) to move the sliders."
 )
+ONLINE_NOTE = (
+    "This cell needs the internet, so the run that made this page's outputs skipped it: "
+    "run it yourself online to see what it shows."
+)
 UNKNOWN_RUN = "Outputs made with: unknown (this notebook's stored run has no record)."
 
 
@@ -244,6 +248,8 @@ def stage_chapter(path: Path, extra: Path) -> nbformat.NotebookNode:
         if cell.cell_type == "code" and "nbval-ignore-output" in cell_tags:
             note = ":::{note}\n" + WIDGET_NOTE.format(launch=launch) + "\n:::"
             cells.append(nbformat.v4.new_markdown_cell(note))
+        if cell.cell_type == "code" and nbtools.ONLINE_TAG in cell_tags:
+            cells.append(nbformat.v4.new_markdown_cell(":::{note}\n" + ONLINE_NOTE + "\n:::"))
     page.cells = cells
     for index, cell in enumerate(page.cells):
         cell.id = f"site-{index:03d}"
