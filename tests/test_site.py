@@ -106,7 +106,18 @@ def test_pages_workflow_publishes_make_site_from_main():
     workflow = load(nbtools.ROOT / ".github" / "workflows" / "pages.yml")
     assert workflow["on"]["push"] == {"branches": ["main"]}
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
-    assert "make site" in [step.get("run") for step in build["steps"]]
+    runs = [step.get("run", "") for step in build["steps"]]
+    assert "python tools/build_site.py" in runs
+    assert "make site" in runs or any("-c requirements.txt" in run for run in runs)
+    makefile = (nbtools.ROOT / "Makefile").read_text()
+    assert "$(BIN)/python tools/build_site.py" in makefile.split("\nsite:", 1)[1].split("\n\n")[0]
+    pinned = {
+        line.split("==")[0] for line in (nbtools.ROOT / "requirements.txt").read_text().split()
+    }
+    for run in runs:
+        if "pip install" in run:
+            wanted = run.split("requirements.txt", 1)[1].split()
+            assert set(wanted) <= pinned, f"not pinned in requirements.txt: {set(wanted) - pinned}"
     upload = [s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", "")]
     assert upload and upload[0]["with"]["path"].rstrip("/") == "build/site"
     assert any("deploy-pages" in step.get("uses", "") for step in deploy["steps"])

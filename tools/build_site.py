@@ -202,6 +202,36 @@ def rewrite_links(text: str, page: str, anchors: dict[str, str]) -> str:
     return re.sub(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)\)", fix, text)
 
 
+def chapter_links(text: str, staged_dir: Path) -> str:
+    """Make a chapter's Markdown links work from its page: a link to another chapter or an
+    anchor stays (Sphinx resolves it), a picture of the repository is copied beside the staged
+    chapter at the same relative place, a link to any other file of the repository points at
+    GitHub.
+
+    >>> chapter_links("see [the tool](../tools/make_weights.py)", SOURCE_DIR / "chapters")
+    'see [the tool](https://github.com/.../blob/main/tools/make_weights.py)'
+    """
+
+    def fix(match: re.Match) -> str:
+        bang, label, target = match.group(1), match.group(2), match.group(3)
+        if re.match(r"^[a-z]+:", target) or target.startswith("#"):
+            return match.group(0)
+        path_part = target.split("#", 1)[0]
+        source = (nbtools.CHAPTERS_DIR / path_part).resolve()
+        if not source.is_relative_to(ROOT) or not source.exists():
+            return match.group(0)  # Sphinx reports it: a broken link fails the build
+        if source.parent == nbtools.CHAPTERS_DIR and source.suffix == ".ipynb":
+            return match.group(0)
+        if bang:
+            copy = (staged_dir / path_part).resolve()
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, copy)
+            return match.group(0)
+        return f"[{label}]({github_url(source.relative_to(ROOT).as_posix())})"
+
+    return re.sub(r"(!?)\[([^\]]*)\]\(([^)\s]+)\)", fix, text)
+
+
 def launch_cell(name: str, nb: nbformat.NotebookNode, downloads: list[tuple[str, str]]) -> str:
     """The Markdown (raw HTML) cell under a chapter's title: launch buttons, downloads, stamp."""
     links = [
@@ -240,6 +270,8 @@ def stage_chapter(path: Path, extra: Path) -> nbformat.NotebookNode:
     cells = [title, nbformat.v4.new_markdown_cell(launch_cell(name, nb, downloads))]
     launch = f"[Colab]({colab_student_url(name)}), [Binder]({binder_student_url(name)})"
     for cell in page.cells[1:]:
+        if cell.cell_type == "markdown":
+            cell.source = chapter_links(cell.source, SOURCE_DIR / "chapters")
         cell_tags = nbtools.tags(cell)
         if cell.cell_type == "code" and "# BEGIN SOLUTION" in cell.source:
             # an exercise's answer: folded away until the reader asks for it
