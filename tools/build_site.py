@@ -232,6 +232,120 @@ def chapter_links(text: str, staged_dir: Path) -> str:
     return re.sub(r"(!?)\[([^\]]*)\]\(([^)\s]+)\)", fix, text)
 
 
+STATES = 5
+"""How many values of a widget's first slider the page precomputes for the reader to step
+through (the widget's start value among them)."""
+WIDGET_CALL = re.compile(r"^\s*\w+\s*=\s*(\w+)\.(\w+)\(\)", re.M)
+
+
+def widget_modules(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """The names under which a chapter imports modules of ``utils.widgets``.
+
+    >>> cell = {"cell_type": "code", "source": "from utils.widgets import conv, softmax as sm"}
+    >>> widget_modules(nbformat.from_dict({"cells": [cell]}))
+    {'conv': 'utils.widgets.conv', 'sm': 'utils.widgets.softmax'}
+    """
+    names = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for match in re.finditer(r"^from utils\.widgets import (.+)$", cell.source, flags=re.M):
+            for part in match.group(1).split(","):
+                module, _, alias = part.strip().partition(" as ")
+                names[alias.strip() or module.strip()] = f"utils.widgets.{module.strip()}"
+    return names
+
+
+def slider_values(control) -> list:
+    """A few values of a slider, evenly spread from its minimum to its maximum, its current
+    value among them, in order.
+
+    >>> import ipywidgets
+    >>> slider_values(ipywidgets.FloatSlider(value=0.05, min=0.005, max=0.3, step=0.005))
+    [0.005, 0.05, 0.08, 0.15, 0.225, 0.3]
+    >>> slider_values(ipywidgets.IntSlider(value=3, min=1, max=5))
+    [1, 2, 3, 4, 5]
+    """
+    import numpy as np
+
+    kind = type(control).__name__
+    if kind in ("SelectionSlider",):
+        options = list(control.options)
+        picks = [options[round(i)] for i in np.linspace(0, len(options) - 1, STATES)]
+        values = [value[1] if isinstance(value, tuple) else value for value in picks]
+    elif kind == "FloatLogSlider":
+        exponents = np.linspace(control.min, control.max, STATES)
+        values = [float(f"{control.base**e:.3g}") for e in exponents]
+    else:
+        low, high, step = control.min, control.max, control.step or 1
+        values = [low + round((v - low) / step) * step for v in np.linspace(low, high, STATES)]
+        values = [int(v) if kind == "IntSlider" else round(float(v), 10) for v in values]
+    return sorted(set(values) | {control.value})
+
+
+def widget_states(nb: nbformat.NotebookNode, cell) -> tuple[str, object, list]:
+    """Draw a widget cell's plot (``name = module.factory()``) at a few values of its first
+    slider, as a reader would see it after moving that slider: return the slider's name, its
+    start value and (value, PNG, readout) triples. A cell of another form gets no states."""
+    import importlib
+
+    match = WIDGET_CALL.match(cell.source)
+    modules = widget_modules(nb)
+    if not match or match.group(1) not in modules:
+        return "", None, []
+    from utils.widgets import LivePlot
+
+    module = importlib.import_module(modules[match.group(1)])
+    live = getattr(module, match.group(2))()
+    if not isinstance(live, LivePlot):
+        return "", None, []
+    sliders = [(n, c) for n, c in live.controls.items() if "Slider" in type(c).__name__]
+    if not sliders:
+        return "", None, []
+    name, control = sliders[0]
+    description, start = control.description or name, control.value
+    states = []
+    for value in slider_values(control):
+        live.set(**{name: value})
+        if live.readout_text.startswith("⚠"):
+            raise RuntimeError(
+                f"the widget {match.group(0).strip()} at {name}={value}: {live.readout_text}"
+            )
+        states.append((value, live.image.value, live.readout_text))
+    return description, start, states
+
+
+def states_cell(description: str, states: list, start, stem: str, extra: Path) -> str:
+    """A raw HTML block that steps through precomputed pictures of a widget (a range input and
+    a few lines of inline JavaScript; without JavaScript the start picture stays shown)."""
+    (extra / "widgets").mkdir(parents=True, exist_ok=True)
+    first = next(i for i, (value, _, _) in enumerate(states) if value == start)
+    shown = []
+    for index, (value, png, readout) in enumerate(states):
+        (extra / "widgets" / f"{stem}-{index}.png").write_bytes(png)  # stem: chapter-widget
+        hidden = "" if index == first else " hidden"
+        shown.append(
+            f'<div class="course-state"{hidden}>'
+            f'<img src="../widgets/{stem}-{index}.png" alt="{html.escape(description)} = {value}">'
+            f"<code>{html.escape(readout)}</code></div>"
+        )
+    step = (
+        "const states = this.parentNode.parentNode.querySelectorAll('.course-state');"
+        "states.forEach((s, i) => { s.hidden = i !== +this.value; });"
+        "this.nextElementSibling.textContent = this.dataset.values.split('|')[this.value];"
+    )
+    values = "|".join(str(value) for value, _, _ in states)
+    return (
+        '<div class="course-states">\n<p class="course-states-head">Precomputed, no kernel '
+        f"needed: step <b>{html.escape(description)}</b> through {len(states)} values "
+        f'<input type="range" min="0" max="{len(states) - 1}" value="{first}" '
+        f'aria-label="{html.escape(description)}" data-values="{html.escape(values)}" '
+        f'oninput="{html.escape(step)}"> <output>{start}</output></p>\n'
+        + "\n".join(shown)
+        + "\n</div>\n"
+    )
+
+
 def launch_cell(name: str, nb: nbformat.NotebookNode, downloads: list[tuple[str, str]]) -> str:
     """The Markdown (raw HTML) cell under a chapter's title: launch buttons, downloads, stamp."""
     links = [
@@ -280,6 +394,11 @@ def stage_chapter(path: Path, extra: Path) -> nbformat.NotebookNode:
         if cell.cell_type == "code" and "nbval-ignore-output" in cell_tags:
             note = ":::{note}\n" + WIDGET_NOTE.format(launch=launch) + "\n:::"
             cells.append(nbformat.v4.new_markdown_cell(note))
+            description, start, states = widget_states(nb, cell)
+            if states:
+                stem = f"{path.stem}-{cell.id}"
+                block = states_cell(description, states, start, stem, extra)
+                cells.append(nbformat.v4.new_markdown_cell(block))
         if cell.cell_type == "code" and nbtools.ONLINE_TAG in cell_tags:
             cells.append(nbformat.v4.new_markdown_cell(":::{note}\n" + ONLINE_NOTE + "\n:::"))
     page.cells = cells
