@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import resource
 import subprocess
 import time
 from html.parser import HTMLParser
@@ -119,12 +120,21 @@ def test_pages_workflow_publishes_make_site_from_main():
 # --- the built site ---------------------------------------------------------------------------
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of the children it waited for (Sphinx and its workers)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 @pytest.fixture(scope="module")
-def built() -> float:
-    """Build the site once (as `make site` does); return the seconds it took."""
-    start_time = time.perf_counter()
+def built() -> tuple[float, float]:
+    """Build the site once (as `make site` does); return its wall-clock and CPU seconds."""
+    start_time, start_cpu = time.perf_counter(), cpu_seconds()
     build_site.build()
-    return time.perf_counter() - start_time
+    return time.perf_counter() - start_time, cpu_seconds() - start_cpu
 
 
 class Page(HTMLParser):
@@ -167,9 +177,12 @@ def chapter_page(path: Path) -> Path:
 
 @pytest.mark.site
 def test_the_site_builds_in_time(built):
-    print(f"\nthe site built in {built:.1f} s")
+    """The budget holds for the CPU time the build uses: its wall-clock time on the shared
+    2-core machine grows with whatever else runs there (both are printed)."""
+    wall, cpu = built
+    print(f"\nthe site built in {wall:.1f} s ({cpu:.1f} s of CPU)")
     assert (SITE / "index.html").is_file()
-    assert built < BUILD_BUDGET_S, f"the build took {built:.0f} s (budget {BUILD_BUDGET_S} s)"
+    assert cpu < BUILD_BUDGET_S, f"the build used {cpu:.0f} s of CPU (budget {BUILD_BUDGET_S} s)"
 
 
 @pytest.mark.site

@@ -1,7 +1,10 @@
 """Build the course's website into build/site/ from the notebooks' STORED outputs.
 
-Nothing is executed: every page shows the outputs the last `make outputs` stored. The pages
-are generated at build time, so none can drift from the repository:
+No notebook is executed: every page shows the outputs the last `make outputs` stored. The
+one thing drawn at build time is a few states of each widget (``name = module.factory()`` from
+``utils.widgets``): its first slider at a handful of values, by the widget's own code, which
+the reader steps through without a kernel. The pages are generated at build time, so none can
+drift from the repository:
 
 - one page per chapter (every ``chapters/NN_slug.ipynb``, found by globbing), with launch
   buttons for Colab and Binder that open the student copy (``student/NN_slug.ipynb``), download
