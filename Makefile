@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 GPU_DEVICE ?= cuda
 
 .PHONY: help env lab test outputs bench clean-env check-class test-gpu student check-student \
-	browser-env test-browser check-outputs test-wheel
+	browser-env test-browser check-outputs test-wheel site test-site
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -54,6 +54,12 @@ browser-env: env  ## Install Debian's chromium for the browser test when no brow
 
 test-browser: browser-env  ## JupyterLab in headless Chromium: run all, move sliders (build/screenshots/)
 	$(BIN)/python -m pytest tests/test_browser.py --browser -n 0 -s $(PYTEST_ARGS)
+
+site: env  ## The course as a website in build/site/ from the stored outputs (open index.html)
+	$(BIN)/python tools/build_site.py
+
+test-site: browser-env  ## Build the site; check pages, links, images; Chromium, light and dark mode
+	$(BIN)/python -m pytest tests/test_site.py --site -n 0 $(PYTEST_ARGS)
 
 check-outputs: env  ## Re-make every stored output; fail if git then sees any change
 	$(BIN)/python tools/run_notebooks.py chapters/*.ipynb tests/fixtures/live_plot.ipynb

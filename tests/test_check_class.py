@@ -63,7 +63,7 @@ def test_strict_check_prints_a_row_per_chapter_and_fails_on_a_different_output(n
     result = run_check(notebooks["00"], notebooks["01"])
     rows = table_rows(result.stdout)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert rows["00_same"][0] == "pass" and rows["00_same"][2:] == ["15", "yes"]
+    assert rows["00_same"][0] == "pass" and rows["00_same"][2:] == ["60", "yes"]
     assert rows["01_other_number"][0] == "FAIL: Cell 0"
     assert float(rows["00_same"][1]) > 0
     assert "2 chapter(s): 1 passed, 1 failed." in result.stdout

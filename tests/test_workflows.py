@@ -63,7 +63,8 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
 
 
 def test_the_cpu_job_runs_what_ci_runs():
-    cpu = [job for job in jobs().values() if "self-hosted" not in labels(job)]
+    ci = load(nbtools.ROOT / ".github" / "workflows" / "ci.yml")["jobs"].values()
+    cpu = [job for job in ci if "self-hosted" not in labels(job)]
     assert len(cpu) == 1
     assert any(command.startswith("bash .ci/run") for command in commands(cpu[0]))
     assert "make test" in (nbtools.ROOT / ".ci" / "run").read_text()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import datetime
 import re
 import sys
 import textwrap
@@ -203,6 +204,8 @@ def write_student_copy(job: tuple[Path, Path, bool]) -> Path:
         return target
     start = time.perf_counter()
     nb = run_notebooks.execute_notebook(nb, out_dir)
+    record = nbtools.run_record(run_notebooks.DEVICE, datetime.date.today().isoformat())
+    nbtools.stamp_run(nb, target, record)
     state = "changed" if nbtools.write_notebook(nb, target) else "unchanged"
     print(f"{target.name}: {time.perf_counter() - start:5.1f} s, {state}", flush=True)
     return target

@@ -29,6 +29,11 @@ CHAPTER_NAME = re.compile(r"^(\d\d)_[a-z0-9]+(?:_[a-z0-9]+)*\.ipynb$")
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 """The kernelspec every stored notebook carries: nothing of the machine that ran it."""
 
+RUN_RECORD = "course_run"
+"""Notebook metadata key of the record of the run that made the stored outputs."""
+RUN_RECORD_KEYS = ("torch", "torchvision", "device", "date")
+RUN_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 COLAB_INSTALL = re.compile(r'%pip install -q "[^"]*"')
@@ -263,14 +268,69 @@ def _merge_streams(outputs: list) -> list:
     return merged
 
 
+def run_record_problems(record: object) -> list[str]:
+    """What is wrong with a ``course_run`` record: it must be exactly the four keys of
+    ``RUN_RECORD_KEYS``, each a string, the date as YYYY-MM-DD.
+
+    >>> run_record_problems({"torch": "2.14.1", "torchvision": "0.29.1", "device": "cpu",
+    ...                      "date": "2026-12-03"})
+    []
+    >>> run_record_problems({"torch": "2.14.1", "date": "3 Dec"})[0]
+    "course_run must hold exactly ['date', 'device', 'torch', 'torchvision'], got ['date', ..."
+    """
+    if not isinstance(record, dict) or set(record) != set(RUN_RECORD_KEYS):
+        keys = sorted(record) if isinstance(record, dict) else type(record).__name__
+        return [f"course_run must hold exactly {sorted(RUN_RECORD_KEYS)}, got {keys}"]
+    problems = [
+        f"course_run.{key} must be a string"
+        for key in RUN_RECORD_KEYS
+        if not isinstance(record[key], str) or not record[key]
+    ]
+    if not problems and not RUN_DATE.fullmatch(record["date"]):
+        problems.append(f"course_run.date must be YYYY-MM-DD, got {record['date']!r}")
+    return problems
+
+
+def run_record(device: str, date: str) -> dict[str, str]:
+    """The ``course_run`` record of a run made now in this environment (the kernels run this
+    interpreter's packages): torch and torchvision versions, the device, the date.
+
+    >>> sorted(run_record("cpu", "2026-12-03")) == sorted(RUN_RECORD_KEYS)
+    True
+    """
+    from importlib.metadata import version
+
+    record = {"torch": version("torch"), "torchvision": version("torchvision")}
+    return {**record, "device": device, "date": date}
+
+
+def stamp_run(nb: nbformat.NotebookNode, path: Path, record: dict[str, str]) -> None:
+    """Store ``record`` in ``nb``'s metadata, keeping the date of the record stored in file
+    ``path`` when the notebook is otherwise byte for byte the stored one: a re-run that changes
+    no output changes no byte, and the date says when the outputs last changed."""
+    path = Path(path)
+    stored_text = path.read_text(encoding="utf-8") if path.exists() else ""
+    stored = nbformat.reads(stored_text, as_version=4).metadata if stored_text else {}
+    stored_date = stored.get(RUN_RECORD, {}).get("date")
+    if stored_date:
+        nb.metadata[RUN_RECORD] = {**record, "date": stored_date}
+        if nbformat.writes(nb) + "\n" == stored_text:
+            return
+    nb.metadata[RUN_RECORD] = dict(record)
+
+
 def normalize(
     nb: nbformat.NotebookNode, rules: list[tuple[re.Pattern, str]]
 ) -> nbformat.NotebookNode:
-    """Put an executed notebook into the form it is stored in: canonical metadata, stable cell
-    ids, sanitized outputs, no widget views (their models are not stored), short tracebacks."""
+    """Put an executed notebook into the form it is stored in: canonical metadata (the
+    kernelspec, and the ``course_run`` record when it has a valid one), stable cell ids,
+    sanitized outputs, no widget views (their models are not stored), short tracebacks."""
+    run = nb.metadata.get(RUN_RECORD)
     nb.metadata = nbformat.from_dict(
         {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
     )
+    if run is not None and not run_record_problems(run):
+        nb.metadata[RUN_RECORD] = {key: run[key] for key in RUN_RECORD_KEYS}
     nb.nbformat, nb.nbformat_minor = 4, 5
     seen: set[str] = set()
     for index, cell in enumerate(nb.cells):

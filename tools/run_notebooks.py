@@ -1,7 +1,9 @@
 """Execute chapter notebooks top to bottom on the CPU and store their outputs.
 
 This is the only way stored outputs are made: never edit them by hand, never save a notebook
-from a live session and commit its outputs. Running it twice changes no byte.
+from a live session and commit its outputs. Running it twice changes no byte. Each notebook's
+metadata keeps a ``course_run`` record (torch and torchvision versions, device, date) of the
+run that made its outputs; its date changes only when the stored notebook does.
 
 usage:
     python tools/run_notebooks.py                      # every chapter
@@ -13,6 +15,7 @@ git sees any change.
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 import time
@@ -26,8 +29,11 @@ from tools import nbtools  # noqa: E402
 
 CELL_TIMEOUT_S = 600
 
+DEVICE = "cpu"
+"""The device the stored outputs are made on, recorded in each notebook's ``course_run``."""
+
 RUN_ENVIRONMENT = {
-    "COURSE_DEVICE": "cpu",  # the stored outputs are the CPU's
+    "COURSE_DEVICE": DEVICE,  # the stored outputs are the CPU's
     "CUDA_VISIBLE_DEVICES": "",
 }
 
@@ -67,7 +73,9 @@ def execute_notebook(nb: nbformat.NotebookNode, folder: Path) -> nbformat.Notebo
 def execute_and_store(path: Path) -> str:
     """Execute chapter ``path`` and store its outputs; return the line that reports it."""
     start = time.perf_counter()
-    changed = nbtools.write_notebook(execute(path), path)
+    nb = execute(path)
+    nbtools.stamp_run(nb, path, nbtools.run_record(DEVICE, datetime.date.today().isoformat()))
+    changed = nbtools.write_notebook(nb, path)
     seconds = time.perf_counter() - start
     state = "changed" if changed else "unchanged"
     line = f"{path.relative_to(nbtools.ROOT)}: {seconds:5.1f} s, {state}"

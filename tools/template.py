@@ -270,11 +270,14 @@ def execution_problems(nb: nbformat.NotebookNode) -> list[str]:
 def metadata_problems(nb: nbformat.NotebookNode, text: str) -> list[str]:
     """Nothing of the machine that ran the notebook: canonical metadata, no paths."""
     problems = []
-    if dict(nb.metadata) != {"kernelspec": nbtools.KERNELSPEC, "language_info": {"name": "python"}}:
+    metadata = {key: value for key, value in nb.metadata.items() if key != nbtools.RUN_RECORD}
+    if metadata != {"kernelspec": nbtools.KERNELSPEC, "language_info": {"name": "python"}}:
         problems.append(
-            "notebook metadata must be exactly the canonical kernelspec, "
-            f"got {json.dumps(nb.metadata)[:120]}"
+            "notebook metadata must be exactly the canonical kernelspec "
+            f"(and a course_run record), got {json.dumps(nb.metadata)[:120]}"
         )
+    if nbtools.RUN_RECORD in nb.metadata:
+        problems += nbtools.run_record_problems(nb.metadata[nbtools.RUN_RECORD])
     extra = {key for cell in nb.cells for key in cell.metadata if key != "tags"}
     if extra:
         problems.append(f"cell metadata may hold only tags, found {sorted(extra)}")
