@@ -156,6 +156,8 @@ class DigitsDataset(Dataset):
                 "transform must be callable (e.g. a torchvision transform), "
                 f"got {type(transform).__name__}"
             )
+        _check_seed(seed)
+        split_indices(10, test_fraction)  # checks test_fraction before the data loads
         X, y = load_digits()
         if split != "all":
             train_idx, test_idx = split_indices(len(y), test_fraction, seed)
