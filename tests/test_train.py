@@ -426,3 +426,11 @@ def test_a_bad_checkpoint_path_is_refused_before_any_training(tmp_path):
             model, loader, val_loader, loss_fn, optimizer, 1, checkpoint_path=tmp_path, log=None
         )
     assert all(torch.equal(before[key], value) for key, value in model.state_dict().items())
+
+
+def test_batches_whose_x_and_y_disagree_are_explained():
+    model = nn.Linear(2, 3)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for y in (torch.tensor(1), torch.tensor([0, 1, 2])):
+        with pytest.raises(ValueError, match="loader must yield .* one row of X per entry of y"):
+            train.train_epoch(model, [(TWO_BATCHES_X, y)], nn.CrossEntropyLoss(), optimizer)

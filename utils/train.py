@@ -467,7 +467,13 @@ def _batches(loader: Iterable, name: str, desc: str) -> Iterator[tuple[torch.Ten
                 f"{name} must yield (X, y) pairs of tensors, got a {type(batch).__name__}"
                 + (f" of {len(batch)} items" if isinstance(batch, (tuple, list)) else "")
             )
-        yield batch[0], batch[1]
+        X, y = batch
+        if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
+            raise ValueError(
+                f"{name} must yield (X, y) batches with one row of X per entry of y, got X of "
+                f"shape {tuple(X.shape)} and y of shape {tuple(y.shape)}"
+            )
+        yield X, y
 
 
 def _forward(model: nn.Module, X: torch.Tensor, first: bool) -> torch.Tensor:
