@@ -69,7 +69,9 @@ def test_digits_dataset_rejects_bad_arguments(kwargs, error, message):
 
 
 def test_split_indices_rejects_bad_n():
-    with pytest.raises(ValueError, match="n must be an integer of at least 2, got 1"):
+    with pytest.raises(
+        ValueError, match="n must be an integer of at least 2 and at most 10,000,000, got 1"
+    ):
         data.split_indices(1)
 
 
@@ -257,7 +259,7 @@ def test_digit_images_default_to_the_data_dir_and_regenerate(tmp_path, monkeypat
     [
         ({"per_class": 0}, "per_class must be an integer from 1 to 100, got 0"),
         ({"per_class": 2.5}, "per_class must be an integer from 1 to 100, got 2.5"),
-        ({"size": 12}, r"size must be a multiple of 8 \(8, 16, 32, ...\), got 12"),
+        ({"size": 12}, r"size must be a multiple of 8 \(8, 16, 32, ...\) of at most 1024, got 12"),
     ],
 )
 def test_digit_images_reject_bad_arguments(tmp_path, kwargs, message):
@@ -336,3 +338,10 @@ def test_digit_images_refuse_a_file_as_root(tmp_path):
     file.write_text("x")
     with pytest.raises(NotADirectoryError, match="root must be a folder, but .* is a file"):
         data.write_digit_images(file)
+
+
+def test_sizes_that_would_exhaust_memory_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="n must be an integer of at least 2 and at most"):
+        data.split_indices(10**12)
+    with pytest.raises(ValueError, match="size must be a multiple of 8 .* of at most 1024"):
+        data.write_digit_images(tmp_path, size=8 * 10**5)

@@ -241,3 +241,22 @@ def test_a_heatmap_with_some_nan_or_inf_still_colours_the_finite_cells():
     ax = plot.show_heatmap(torch.tensor([[0.0, NAN], [INF, 2.0]]))
     assert ax.images[0].get_clim() == (0.0, 2.0)
     assert [text.get_text() for text in ax.texts] == ["0.00", "nan", "inf", "2.00"]
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: plot.show_images([torch.zeros(2, 2)], size=1e6), "size must be .* at most 20"),
+        (
+            lambda: plot.draw_pixels(Figure(), [np.zeros((2, 2))], ["a"], gap=10**9),
+            "gap must be .* at most 1000",
+        ),
+        (
+            lambda: plot.draw_pixels(Figure(), [np.zeros((2, 2))], ["a"], dpi=10**6),
+            "dpi must be .* at most 1000",
+        ),
+    ],
+)
+def test_sizes_that_could_never_be_drawn_are_refused(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -94,6 +94,10 @@ def load_digits() -> tuple[torch.Tensor, torch.Tensor]:
     return X, y
 
 
+MAX_SPLIT = 10_000_000
+"""The largest ``n`` that ``split_indices`` shuffles (a list of that many ints is ~400 MB)."""
+
+
 def split_indices(n: int, test_fraction: float = 0.2, seed: int = 0) -> tuple[list, list]:
     """Shuffle ``range(n)`` with ``seed`` and cut it into train and test indices.
 
@@ -101,8 +105,8 @@ def split_indices(n: int, test_fraction: float = 0.2, seed: int = 0) -> tuple[li
     >>> len(train), len(test), sorted(train + test) == list(range(10))
     (7, 3, True)
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"n must be an integer of at least 2, got {n!r}")
+    if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= MAX_SPLIT:
+        raise ValueError(f"n must be an integer of at least 2 and at most {MAX_SPLIT:,}, got {n!r}")
     if (
         isinstance(test_fraction, bool)
         or not isinstance(test_fraction, (int, float))
@@ -393,8 +397,10 @@ def write_digit_images(root: str | Path | None = None, per_class: int = 10, size
     """
     if isinstance(per_class, bool) or not isinstance(per_class, int) or not 1 <= per_class <= 100:
         raise ValueError(f"per_class must be an integer from 1 to 100, got {per_class!r}")
-    if isinstance(size, bool) or not isinstance(size, int) or size < 8 or size % 8:
-        raise ValueError(f"size must be a multiple of 8 (8, 16, 32, ...), got {size!r}")
+    if isinstance(size, bool) or not isinstance(size, int) or not 8 <= size <= 1024 or size % 8:
+        raise ValueError(
+            f"size must be a multiple of 8 (8, 16, 32, ...) of at most 1024, got {size!r}"
+        )
     base = default_data_dir() if root is None else _check_root(root)
     folder = base / DIGIT_IMAGES_FOLDER
     for path in (base, folder):

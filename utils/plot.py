@@ -49,14 +49,16 @@ def _check_axes(ax: object, argument: str) -> Axes:
     return ax
 
 
-def _check_number(value: object, argument: str, *, low: float, integer: bool = False) -> None:
-    """A finite number (an int when ``integer``) of at least ``low``, or a clear error."""
+def _check_number(
+    value: object, argument: str, *, low: float, high: float, integer: bool = False
+) -> None:
+    """A finite number (an int when ``integer``) from ``low`` to ``high``, or a clear error."""
     kinds = (int,) if integer else (int, float)
     if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(value):
         what = "an integer" if integer else "a finite number"
         raise TypeError(f"{argument} must be {what}, got {value!r}")
-    if value < low:
-        raise ValueError(f"{argument} must be at least {low}, got {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{argument} must be at least {low} and at most {high}, got {value!r}")
 
 
 def _numpy_of(value: object, argument: str, also: str = "") -> np.ndarray:
@@ -152,7 +154,7 @@ def show_images(
         raise ValueError(
             f"ncols must be a positive integer of at most {MAX_COLUMNS}, got {ncols!r}"
         )
-    _check_number(size, "size", low=0.1)
+    _check_number(size, "size", low=0.1, high=20)
     _check_cmap(cmap)
     nrows = math.ceil(len(images) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows), squeeze=False)
@@ -338,9 +340,9 @@ def draw_pixels(
         )
     if isinstance(images, (str, bytes)) or not isinstance(images, Sequence) or not images:
         raise ValueError("images must be a non-empty list of images")
-    _check_number(dpi, "dpi", low=1, integer=True)
-    _check_number(gap, "gap", low=0, integer=True)
-    _check_number(title_height, "title_height", low=0, integer=True)
+    _check_number(dpi, "dpi", low=1, high=1000, integer=True)
+    _check_number(gap, "gap", low=0, high=1000, integer=True)
+    _check_number(title_height, "title_height", low=0, high=1000, integer=True)
     if isinstance(titles, str) or not isinstance(titles, Sequence) or len(titles) != len(images):
         raise ValueError(
             f"titles must be a list with one title per image: {len(images)} images, got {titles!r}"
