@@ -482,6 +482,7 @@ def test_the_fixed_list_of_bad_calls_finds_nothing_unclear_wrong_or_hanging(tmp_
     import matplotlib
 
     matplotlib.use("Agg")
+    fuzz_report.warm_up()
     failures = []
     for case in fuzz_report.cases(tmp_path):
         verdict, detail = fuzz_report.classify(case)

@@ -64,7 +64,7 @@ def _raised_in_utils(error: BaseException) -> bool:
     return "/utils/" in path and "site-packages" not in path
 
 
-def classify(case: Case, timeout: float = 20.0) -> tuple[str, str]:
+def classify(case: Case, timeout: float = 30.0) -> tuple[str, str]:
     """Run ``case``; return (verdict, detail)."""
     import matplotlib.pyplot as plt
 
@@ -934,12 +934,28 @@ def _truncated(root: Path) -> Path:
     return root
 
 
+def warm_up() -> None:
+    """Import what the first calls would import lazily (the optimizer step's torch._dynamo,
+    tqdm, scikit-learn, torchvision, torchviz), so that no time limit cuts an import short."""
+    import sklearn.datasets  # noqa: F401
+    import torch
+    import torchvision.datasets  # noqa: F401
+    import torchviz  # noqa: F401
+    import tqdm.auto  # noqa: F401
+
+    model = torch.nn.Linear(1, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    model(torch.ones(1, 1)).sum().backward()
+    optimizer.step()
+
+
 def run(verbose: bool = False) -> dict[str, Counter]:
     """Classify every case; return {module: Counter(verdict -> count)} (and print the lines)."""
     import matplotlib
 
     matplotlib.use("Agg")
     os.environ.setdefault("COURSE_PROGRESS_BAR", "off")
+    warm_up()
     counts: dict[str, Counter] = {}
     with tempfile.TemporaryDirectory() as folder:
         for case in cases(Path(folder)):
