@@ -434,3 +434,22 @@ def test_batches_whose_x_and_y_disagree_are_explained():
     for y in (torch.tensor(1), torch.tensor([0, 1, 2])):
         with pytest.raises(ValueError, match="loader must yield .* one row of X per entry of y"):
             train.train_epoch(model, [(TWO_BATCHES_X, y)], nn.CrossEntropyLoss(), optimizer)
+
+
+def test_batches_on_an_accelerator_are_checked_without_a_sync_and_reported_at_the_end(
+    monkeypatch,
+):
+    monkeypatch.setattr(train, "_checked_at_once", lambda tensor: False)  # as on a GPU
+    model = nn.Linear(2, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    batches = [(TWO_BATCHES_X, TWO_BATCHES_Y), (poisoned(NAN), TWO_BATCHES_Y)]
+    for call in (
+        lambda: train.train_epoch(model, batches, nn.CrossEntropyLoss(), optimizer),
+        lambda: train.evaluate(model, batches, nn.CrossEntropyLoss()),
+        lambda: train.predict(model, batches),
+    ):
+        with pytest.raises(ValueError, match="a batch of loader holds NaN or inf values in X"):
+            call()
+    clean = [(TWO_BATCHES_X, TWO_BATCHES_Y)]
+    fresh = nn.Linear(2, 2)  # the first call trained on the NaN batch before it could tell
+    assert math.isfinite(train.evaluate(fresh, clean, nn.CrossEntropyLoss())[0])

@@ -565,6 +565,11 @@ def _batch_mean(losses: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return losses.mean()
 
 
+def _checked_at_once(tensor: torch.Tensor) -> bool:
+    """Whether a batch is checked for NaN/inf as it arrives: on the CPU it costs no sync."""
+    return tensor.device.type == "cpu"
+
+
 class _Totals:
     """Running sums over an epoch, kept as tensors on the model's device (no sync per batch)."""
 
@@ -583,7 +588,7 @@ class _Totals:
         for part, tensor in (("X", X), ("y", y)):
             if not (tensor.is_floating_point() or tensor.is_complex()):
                 continue
-            if tensor.device.type != "cpu":
+            if not _checked_at_once(tensor):
                 self.inputs_finite &= torch.isfinite(tensor).all().to(self.inputs_finite.device)
                 self.deferred = True
                 continue
