@@ -98,3 +98,9 @@ def test_images_of_another_dtype_are_explained(dtype):
     with pytest.raises(TypeError, match=f"x must hold torch.float32 values .* got {dtype}"):
         models.LeNet5()(torch.zeros(1, 1, 32, 32, dtype=dtype))
     assert models.LeNet5().double()(torch.zeros(1, 1, 32, 32, dtype=torch.float64)).shape == (1, 10)
+
+
+def test_autocast_may_feed_another_float_dtype():
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        out = models.LeNet5()(torch.zeros(1, 1, 32, 32, dtype=torch.bfloat16))
+    assert out.shape == (1, 10)

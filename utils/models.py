@@ -99,10 +99,18 @@ class LeNet5(nn.Module):
             )
         weight = self.features[0].weight
         if not x.is_floating_point() or (
-            x.dtype != weight.dtype and not torch.is_autocast_enabled(x.device.type)
+            x.dtype != weight.dtype and not _autocast_on(x.device.type)
         ):
             raise TypeError(
                 f"x must hold {weight.dtype} values like the model's weights, got {x.dtype}: "
                 "convert the images first, e.g. x.float() / 255 for 8-bit pixels"
             )
         return self.classifier(self.features(x))
+
+
+def _autocast_on(device_type: str) -> bool:
+    """Whether autocast is on for ``device_type`` (the argument is new in torch 2.4)."""
+    try:
+        return torch.is_autocast_enabled(device_type)
+    except TypeError:
+        return torch.is_autocast_enabled()
