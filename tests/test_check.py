@@ -280,3 +280,10 @@ def test_confirm_compares_a_tensor_with_a_list_of_numbers(capsys):
     with pytest.raises(AssertionError, match="close: False"):
         check.confirm("list", torch.tensor([1.0, 2.0]), [1.0, 3.0])
     check.confirm("inf", float("inf"), float("inf"))
+
+
+def test_large_integers_are_compared_without_rounding_through_floats():
+    big = torch.tensor([2**60])
+    assert not check.compare_tensor(big + 1, big, name="E", atol=0, rtol=0)
+    assert check.compare_tensor(big.clone(), big, name="E", atol=0, rtol=0)
+    assert check.compare_tensor(torch.tensor([True, False]), torch.tensor([1, 0]), name="E")

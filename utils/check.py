@@ -180,6 +180,8 @@ def compare_tensor(
             rtol=rtol,
             equal_nan=True,
         )
+    elif not (actual.is_floating_point() or reference.is_floating_point()):
+        equal = torch.allclose(actual.long(), reference.long(), atol=atol, rtol=rtol)
     else:
         actual, reference = actual.double(), reference.double()
         equal = torch.allclose(actual, reference, atol=atol, rtol=rtol, equal_nan=True)
