@@ -26,18 +26,32 @@ The rules every check follows, so that a wrong answer cannot pass:
 
 from __future__ import annotations
 
-import inspect
 import math
-import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
 import torch
 
 from utils.confirm import check_tolerance, confirm
+from utils.raises import compare_raises
+from utils.verdict import (
+    CORRECT,
+    UNATTEMPTED,
+    WRONG,
+    CheckResult,
+    Hint,
+    _check_common,
+    _short,
+    _unattempted,
+    _wrong,
+    is_unattempted,
+    reset_hints,
+)
 
 __all__ = [
+    "CORRECT",
+    "UNATTEMPTED",
+    "WRONG",
     "CheckResult",
     "compare_calls",
     "compare_raises",
@@ -47,79 +61,6 @@ __all__ = [
     "is_unattempted",
     "reset_hints",
 ]
-
-CORRECT, WRONG, UNATTEMPTED = "correct", "wrong", "unattempted"
-_ICONS = {CORRECT: "✅", WRONG: "❌", UNATTEMPTED: "✏️"}
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """What a check found: ``status`` is ``"correct"``, ``"wrong"`` or ``"unattempted"``."""
-
-    name: str  # the exercise, as the notebook calls it ("Exercise 2")
-    status: str  # one of CORRECT, WRONG, UNATTEMPTED
-    message: str  # the sentence shown to the student
-
-    def __bool__(self) -> bool:
-        return self.status == CORRECT
-
-    def __repr__(self) -> str:
-        return f"{_ICONS[self.status]} {self.name}: {self.message}"
-
-
-def is_unattempted(answer: object) -> bool:
-    """True when ``answer`` is still the placeholder (``...``) or nothing at all (``None``).
-
-    >>> is_unattempted(...), is_unattempted(None), is_unattempted(0)
-    (True, True, False)
-    """
-    return answer is Ellipsis or answer is None
-
-
-Hint = str | Sequence[str]
-"""One hint, or hints in steps: a nudge first, the method next, never the code. Each wrong
-attempt at the same exercise shows one more step."""
-
-_wrong_attempts: dict[str, int] = {}  # exercise name -> wrong attempts so far (this session)
-
-
-def reset_hints() -> None:
-    """Forget how many wrong attempts each exercise has had: the next one shows hint 1 again."""
-    _wrong_attempts.clear()
-
-
-def _check_common(name: str, hint: Hint) -> None:
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"name must be a non-empty string such as 'Exercise 1', got {name!r}")
-    steps = [hint] if isinstance(hint, str) else hint
-    if not isinstance(steps, Sequence) or not all(isinstance(step, str) for step in steps):
-        raise TypeError(f"hint must be a string or a list of strings (one per step), got {hint!r}")
-
-
-def _unattempted(name: str) -> CheckResult:
-    return CheckResult(
-        name,
-        UNATTEMPTED,
-        "not attempted yet. Replace the ... with your answer and run the cell again.",
-    )
-
-
-def _wrong(name: str, problem: str, hint: Hint) -> CheckResult:
-    """A wrong answer, with the next step of ``hint``: the first wrong attempt at exercise
-    ``name`` shows step 1, the next step 2, and so on; the last step stays."""
-    steps = [hint] if isinstance(hint, str) else list(hint)
-    steps = [step for step in steps if step]
-    if not steps:
-        return CheckResult(name, WRONG, problem)
-    attempt = _wrong_attempts.get(name, 0)
-    _wrong_attempts[name] = attempt + 1
-    if len(steps) == 1:
-        return CheckResult(name, WRONG, f"{problem} Hint: {steps[0]}")
-    step = min(attempt, len(steps) - 1)
-    more = " (run the check again for the next hint)" if step < len(steps) - 1 else ""
-    return CheckResult(
-        name, WRONG, f"{problem} Hint {step + 1} of {len(steps)}: {steps[step]}{more}"
-    )
 
 
 def compare_tensor(
@@ -357,114 +298,6 @@ def _check_cases(cases: object) -> None:
             )
         if not isinstance(case[1], torch.Tensor):
             _check_expected(case[1], f"cases[{index}]'s expected")
-
-
-def _short(value: object) -> str:
-    if isinstance(value, torch.Tensor):
-        return f"a tensor of shape {tuple(value.shape)}"
-    if isinstance(value, tuple):
-        return "(" + ", ".join(_short(v) for v in value) + ("," if len(value) == 1 else "") + ")"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def compare_raises(
-    function: Callable[..., object],
-    error: type[BaseException],
-    *,
-    name: str,
-    hint: Hint = "",
-    args: Sequence[object] = (),
-    kwargs: dict[str, object] | None = None,
-    match: str | None = None,
-) -> CheckResult:
-    """Check that calling ``function(*args, **kwargs)`` (no arguments by default) raises
-    ``error`` (whose message contains the regular expression ``match``, when given).
-
-    The exception must come from the student's code with the check's inputs: a function that
-    cannot even take ``args`` is wrong (Python's own ``TypeError`` for a missing argument does
-    not count), and so is one that raises another kind of exception.
-
-    >>> compare_raises(lambda: int("x"), ValueError, name="Exercise 5")
-    ✅ Exercise 5: correct.
-    >>> compare_raises(lambda: 1, ValueError, name="Exercise 5")
-    ❌ Exercise 5: it ran without raising ValueError.
-    >>> compare_raises(lambda x: int(x), TypeError, name="Exercise 5")  # doctest: +ELLIPSIS
-    ❌ Exercise 5: it cannot be called with no arguments (missing a required argument: 'x'), ...
-    >>> compare_raises(lambda x: int(x), ValueError, args=("x",), name="Exercise 5")
-    ✅ Exercise 5: correct.
-    """
-    _check_common(name, hint)
-    if not (isinstance(error, type) and issubclass(error, BaseException)):
-        raise TypeError(f"error must be an exception class such as RuntimeError, got {error!r}")
-    if error in (BaseException, Exception):
-        raise ValueError(
-            f"error must be a specific exception class such as ValueError, got {error.__name__}, "
-            "which any mistake would raise"
-        )
-    if isinstance(args, (str, bytes)) or not isinstance(args, (tuple, list)):
-        raise TypeError(f"args must be a tuple of inputs such as (1, 2), got {args!r}")
-    if kwargs is None:
-        kwargs = {}
-    if not isinstance(kwargs, dict) or not all(isinstance(key, str) for key in kwargs):
-        raise TypeError(f"kwargs must be a dict of argument name -> value, got {kwargs!r}")
-    if match is not None:
-        if not isinstance(match, str):
-            raise TypeError(f"match must be a regular expression (a string), got {match!r}")
-        re.compile(match)
-    if is_unattempted(function):
-        return _unattempted(name)
-    if not callable(function):
-        return _wrong(
-            name, f"the answer should be a function, got a {type(function).__name__}.", hint
-        )
-    inputs = "no arguments" if not args and not kwargs else f"the input {_short(tuple(args))}"
-    try:
-        inspect.signature(function).bind(*args, **kwargs)
-    except TypeError as mismatch:
-        return _wrong(
-            name,
-            f"it cannot be called with {inputs} ({mismatch}), so it never got to raise "
-            f"{error.__name__}.",
-            hint,
-        )
-    except ValueError:  # no signature to read (some built-ins): the traceback decides below
-        pass
-    try:
-        function(*args, **kwargs)
-    except error as raised:
-        if not _raised_inside(raised, function):
-            return _wrong(
-                name,
-                f"the {error.__name__} came from the call itself, not from inside the function: "
-                f"check that it takes {inputs}.",
-                hint,
-            )
-        if match is not None and not re.search(match, str(raised)):
-            return _wrong(
-                name,
-                f"it raised {error.__name__}, but its message {str(raised)[:80]!r} does not say "
-                "what the exercise asks.",
-                hint,
-            )
-        return CheckResult(name, CORRECT, "correct.")
-    except Exception as other:
-        return _wrong(name, f"it raised {type(other).__name__}, not {error.__name__}.", hint)
-    return _wrong(name, f"it ran without raising {error.__name__}.", hint)
-
-
-def _raised_inside(raised: BaseException, function: Callable[..., object]) -> bool:
-    """True when ``raised`` came from inside ``function``: its traceback goes past the frame of
-    the check into the function's own code (for a Python function) or any deeper frame."""
-    traceback = raised.__traceback__
-    frames = []
-    while traceback is not None:
-        frames.append(traceback.tb_frame.f_code)
-        traceback = traceback.tb_next
-    code = getattr(inspect.unwrap(function), "__code__", None)
-    if code is not None:
-        return code in frames[1:]
-    return True  # a built-in or a callable object: the signature was bound above
 
 
 def _device_type(device: object) -> str:
