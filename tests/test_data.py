@@ -69,7 +69,9 @@ def test_digits_dataset_rejects_bad_arguments(kwargs, error, message):
 
 
 def test_split_indices_rejects_bad_n():
-    with pytest.raises(ValueError, match="n must be an integer of at least 2, got 1"):
+    with pytest.raises(
+        ValueError, match="n must be an integer of at least 2 and at most 10,000,000, got 1"
+    ):
         data.split_indices(1)
 
 
@@ -257,7 +259,7 @@ def test_digit_images_default_to_the_data_dir_and_regenerate(tmp_path, monkeypat
     [
         ({"per_class": 0}, "per_class must be an integer from 1 to 100, got 0"),
         ({"per_class": 2.5}, "per_class must be an integer from 1 to 100, got 2.5"),
-        ({"size": 12}, r"size must be a multiple of 8 \(8, 16, 32, ...\), got 12"),
+        ({"size": 12}, r"size must be a multiple of 8 \(8, 16, 32, ...\) of at most 1024, got 12"),
     ],
 )
 def test_digit_images_reject_bad_arguments(tmp_path, kwargs, message):
@@ -265,3 +267,81 @@ def test_digit_images_reject_bad_arguments(tmp_path, kwargs, message):
         data.write_digit_images(tmp_path, **kwargs)
     with pytest.raises(TypeError, match="root must be a folder path"):
         data.write_digit_images(42)
+
+
+# --- bad input and broken files (issue 12) -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"download": "no"}, "download must be True or False"),
+        ({"train": "test"}, "train must be True or False"),
+        ({"train": 0}, "train must be True or False"),
+    ],
+)
+def test_flags_must_be_booleans(tmp_path, kwargs, message):
+    write_mnist_like(tmp_path / "MNIST" / "raw")
+    with pytest.raises(TypeError, match=message):
+        data.load_torchvision_dataset("MNIST", tmp_path, **kwargs)
+
+
+def test_images_and_labels_of_different_counts_are_refused(tmp_path):
+    from fake_datasets import write_idx
+
+    raw = tmp_path / "MNIST" / "raw"
+    write_mnist_like(raw)
+    write_idx(raw / "train-labels-idx1-ubyte", np.zeros(4))
+    with pytest.raises(
+        data.DatasetUnavailableError,
+        match="train-images-idx3-ubyte holds 6 images but train-labels-idx1-ubyte holds 4",
+    ):
+        data.load_torchvision_dataset("MNIST", tmp_path)
+    assert len(data.load_torchvision_dataset("MNIST", tmp_path, train=False)) == 4
+
+
+@pytest.mark.parametrize(
+    "file, damage, problem",
+    [
+        ("train-images-idx3-ubyte", lambda b: b"\x00\x00\x08\x03garbage", "wrong header"),
+        ("train-labels-idx1-ubyte", lambda b: b"\x00\x00\x08\x03garbage", "wrong header"),
+        ("train-images-idx3-ubyte", lambda b: b[:500], "is 500 bytes but its header promises"),
+        ("train-labels-idx1-ubyte", lambda b: b + b"\x00", "truncated or has extra bytes"),
+    ],
+)
+def test_a_corrupt_raw_file_is_named_with_what_to_do(tmp_path, file, damage, problem):
+    raw = tmp_path / "MNIST" / "raw"
+    write_mnist_like(raw)
+    (raw / file).write_bytes(damage((raw / file).read_bytes()))
+    with pytest.raises(data.DatasetUnavailableError) as info:
+        data.load_torchvision_dataset("MNIST", tmp_path)
+    message = str(info.value)
+    assert str(raw / file) in message and problem in message
+    assert "Delete it and run again with download=True" in message
+
+
+def test_seeds_and_indices_are_checked():
+    with pytest.raises(ValueError, match="seed must be an integer from 0"):
+        data.split_indices(10, 0.2, seed=-1)
+    with pytest.raises(ValueError, match="seed must be an integer from 0"):
+        data.DigitsDataset(seed="a")
+    dataset = data.DigitsDataset("test")
+    with pytest.raises(IndexError, match="index must be from 0 to 358, got 5000"):
+        dataset[5000]
+    with pytest.raises(TypeError, match="index must be an integer, got str"):
+        dataset["a"]
+    assert torch.equal(dataset[-1][0], dataset[len(dataset) - 1][0])
+
+
+def test_digit_images_refuse_a_file_as_root(tmp_path):
+    file = tmp_path / "notes.txt"
+    file.write_text("x")
+    with pytest.raises(NotADirectoryError, match="root must be a folder, but .* is a file"):
+        data.write_digit_images(file)
+
+
+def test_sizes_that_would_exhaust_memory_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="n must be an integer of at least 2 and at most"):
+        data.split_indices(10**12)
+    with pytest.raises(ValueError, match="size must be a multiple of 8 .* of at most 1024"):
+        data.write_digit_images(tmp_path, size=8 * 10**5)

@@ -101,3 +101,10 @@ def test_describe_environment_reports_versions_and_device():
 def test_describe_environment_validates_its_device():
     with pytest.raises(ValueError, match="got 'abacus'"):
         device.describe_environment("abacus")
+
+
+def test_describe_environment_names_its_own_argument():
+    with pytest.raises(ValueError, match="^device must name a device such as 'cpu'"):
+        device.describe_environment("tpu")
+    with pytest.raises(TypeError, match="^device must be a string such as 'cpu'"):
+        device.describe_environment(3)

@@ -136,3 +136,12 @@ def test_bad_params_are_rejected(linear, params, message):
     y, _ = linear
     with pytest.raises(TypeError, match=message):
         graph.graph_text(y, params)
+
+
+@pytest.mark.parametrize("flag", ["show_attrs", "show_saved"])
+@pytest.mark.parametrize("value", ["yes", 1, None])
+def test_flags_must_be_booleans(flag, value):
+    w = torch.tensor([2.0], requires_grad=True)
+    for draw in (graph.make_graph, graph.show_graph):
+        with pytest.raises(TypeError, match=f"{flag} must be True or False, got {value!r}"):
+            draw(w * 2, **{flag: value})

@@ -86,3 +86,38 @@ def test_the_installed_package_is_a_hub_repository_of_its_own():
 
     model = torch.hub.load(str(repo_dir()), "lenet5", source="local", pretrained=True)
     assert model(torch.zeros(1, 1, 32, 32)).shape == (1, 5)
+
+
+@pytest.mark.parametrize("pretrained", ["no", "yes", 1, 0, None])
+def test_pretrained_must_be_a_boolean(pretrained):
+    hubconf = torch.hub._import_module("hubconf", str(HUB / "hubconf.py"))
+    with pytest.raises(TypeError, match=f"pretrained must be True or False, got {pretrained!r}"):
+        hubconf.lenet5(pretrained=pretrained)
+
+
+def test_a_corrupt_checkpoint_whose_hash_matches_is_named_without_unsafe_advice(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "weights").mkdir(parents=True)
+    shutil.copy(HUB / "hubconf.py", repo / "hubconf.py")
+    for blob in (b"PK\x03\x04 not a checkpoint", b"\x80\x02}q\x00."):  # zip-ish, a pickled {}
+        (repo / "weights" / make_weights.FILE_NAME).write_bytes(blob)
+        digest = hashlib.sha256(blob).hexdigest()
+        (repo / "weights" / "SHA256SUMS").write_text(f"{digest}  {make_weights.FILE_NAME}\n")
+        with pytest.raises(RuntimeError) as info:
+            torch.hub.load(str(repo), "lenet5", source="local", pretrained=True)
+        message = str(info.value)
+        assert str(repo / "weights" / make_weights.FILE_NAME) in message
+        assert "is not a LeNet-5 checkpoint" in message and "make_weights.py" in message
+        assert "weights_only" not in message
+
+
+def test_a_malformed_or_missing_sha256sums_is_explained(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(HUB / "weights", repo / "weights")
+    shutil.copy(HUB / "hubconf.py", repo / "hubconf.py")
+    (repo / "weights" / "SHA256SUMS").write_text("one two three\n")
+    with pytest.raises(RuntimeError, match="does not match its SHA-256"):
+        torch.hub.load(str(repo), "lenet5", source="local", pretrained=True)
+    (repo / "weights" / "SHA256SUMS").unlink()
+    with pytest.raises(FileNotFoundError, match="SHA256SUMS is missing: reinstall"):
+        torch.hub.load(str(repo), "lenet5", source="local", pretrained=True)

@@ -86,3 +86,21 @@ def test_wrong_image_shapes_are_explained(shape):
 def test_input_must_be_a_tensor():
     with pytest.raises(TypeError, match="x must be a tensor"):
         models.LeNet5()([[0.0]])
+
+
+def test_absurd_class_counts_are_refused_before_allocating():
+    with pytest.raises(ValueError, match="at most 100,000, got 1000000000"):
+        models.LeNet5(num_classes=10**9)
+
+
+@pytest.mark.parametrize("dtype", [torch.uint8, torch.int64, torch.float64])
+def test_images_of_another_dtype_are_explained(dtype):
+    with pytest.raises(TypeError, match=f"x must hold torch.float32 values .* got {dtype}"):
+        models.LeNet5()(torch.zeros(1, 1, 32, 32, dtype=dtype))
+    assert models.LeNet5().double()(torch.zeros(1, 1, 32, 32, dtype=torch.float64)).shape == (1, 10)
+
+
+def test_autocast_may_feed_another_float_dtype():
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        out = models.LeNet5()(torch.zeros(1, 1, 32, 32, dtype=torch.bfloat16))
+    assert out.shape == (1, 10)

@@ -183,3 +183,80 @@ def test_draw_pixels_rejects_bad_input(images, titles, message):
 
     with pytest.raises(ValueError, match=message):
         plot.draw_pixels(Figure(), images, titles)
+
+
+# --- the wrong objects are refused at the door (issue 12) -----------------------------------
+
+from matplotlib.figure import Figure  # noqa: E402
+
+NAN, INF = float("nan"), float("inf")
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: plot.show_heatmap(torch.eye(2), ax="left"), TypeError, "ax must be a matplotlib"),
+        (lambda: plot.show_heatmap(torch.eye(2), ax=Figure()), TypeError, "got Figure"),
+        (lambda: plot.show_heatmap(torch.eye(2), fmt="q"), ValueError, "fmt must be a number"),
+        (lambda: plot.show_heatmap(torch.eye(2), cmap=3), ValueError, "cmap must be the name"),
+        (lambda: plot.show_heatmap(torch.eye(2), annotate="yes"), TypeError, "annotate must be"),
+        (lambda: plot.show_heatmap(torch.full((2, 2), NAN)), ValueError, "no finite value"),
+        (
+            lambda: plot.show_history({"a_loss": [1.0]}, axes=[None, None]),
+            TypeError,
+            r"axes\[0\] must be a matplotlib Axes",
+        ),
+        (lambda: plot.show_history({"a_loss": ["a"]}), ValueError, "list of numbers"),
+        (lambda: plot.draw_pixels(None, [np.zeros((2, 2))], ["a"]), TypeError, "fig must be a"),
+        (
+            lambda: plot.draw_pixels(Figure().add_subplot(), [np.zeros((2, 2))], ["a"]),
+            TypeError,
+            "fig must be a matplotlib Figure",
+        ),
+        (lambda: plot.draw_pixels(Figure(), [np.zeros((2, 2))], None), ValueError, "titles must"),
+        (lambda: plot.draw_pixels(Figure(), [np.zeros((2, 2))], ["a"], dpi=0), ValueError, "dpi"),
+        (lambda: plot.draw_pixels(Figure(), [np.zeros((2, 2))], ["a"], gap=-5), ValueError, "gap"),
+        (lambda: plot.show_images([torch.zeros(2, 2)], titles=5), TypeError, "titles must be"),
+        (lambda: plot.show_images([torch.zeros(2, 2)], size=-1), ValueError, "size must be"),
+        (lambda: plot.show_images([torch.zeros(2, 2)], size=NAN), TypeError, "size must be"),
+        (lambda: plot.show_images([torch.zeros(2, 2)], cmap="nope"), ValueError, "cmap must"),
+        (lambda: plot.show_images([torch.zeros(2, 2)], ncols=10**6), ValueError, "at most 50"),
+        (lambda: plot.show_images(torch.zeros(10**4, 1, 2, 2)), ValueError, "at most 200"),
+        (lambda: plot.to_display_array(torch.full((2, 2), NAN)), ValueError, "4 NaN or inf"),
+        (lambda: plot.to_display_array(torch.tensor([[0.0, INF]])), ValueError, "1 NaN or inf"),
+        (lambda: plot.to_display_array(torch.zeros(0, 3)), ValueError, "at least one pixel"),
+        (
+            lambda: plot.to_display_array(torch.zeros(2, 2, dtype=torch.complex64)),
+            TypeError,
+            "image must hold real numbers",
+        ),
+    ],
+)
+def test_bad_arguments_are_named_before_drawing(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_a_heatmap_with_some_nan_or_inf_still_colours_the_finite_cells():
+    ax = plot.show_heatmap(torch.tensor([[0.0, NAN], [INF, 2.0]]))
+    assert ax.images[0].get_clim() == (0.0, 2.0)
+    assert [text.get_text() for text in ax.texts] == ["0.00", "nan", "inf", "2.00"]
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: plot.show_images([torch.zeros(2, 2)], size=1e6), "size must be .* at most 20"),
+        (
+            lambda: plot.draw_pixels(Figure(), [np.zeros((2, 2))], ["a"], gap=10**9),
+            "gap must be .* at most 1000",
+        ),
+        (
+            lambda: plot.draw_pixels(Figure(), [np.zeros((2, 2))], ["a"], dpi=10**6),
+            "dpi must be .* at most 1000",
+        ),
+    ],
+)
+def test_sizes_that_could_never_be_drawn_are_refused(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

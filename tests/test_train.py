@@ -299,3 +299,157 @@ def test_progress_setting_must_be_on_or_off(monkeypatch):
 def test_predict_on_an_empty_loader_is_explained():
     with pytest.raises(ValueError, match="loader yields no batches"):
         train.predict(nn.Linear(2, 3), [])
+
+
+# --- garbage in: refused with the argument named (issue 12) ---------------------------------
+
+NAN, INF = float("nan"), float("inf")
+TWO_BATCHES_X, TWO_BATCHES_Y = torch.randn(8, 2), torch.tensor([0, 1] * 4)
+
+
+def poisoned(value, at=(3, 1)):
+    X = TWO_BATCHES_X.clone()
+    X[at] = value
+    return X
+
+
+def test_accuracy_of_non_finite_logits_or_impossible_labels_is_refused():
+    with pytest.raises(ValueError, match="logits holds 12 NaN or inf value"):
+        train.accuracy(torch.full((4, 3), NAN), torch.tensor([0, 1, 2, 0]))
+    with pytest.raises(ValueError, match="y must hold class indices from 0 to 2 .* got 5"):
+        train.accuracy(torch.randn(4, 3), torch.tensor([0, 1, 5, 0]))
+    with pytest.raises(ValueError, match="y must hold class indices from 0 to 2 .* got -1"):
+        train.accuracy(torch.randn(4, 3), torch.tensor([0, 1, -1, 0]))
+    with pytest.raises(ValueError, match="y must hold class indices"):
+        train.accuracy(torch.randn(2, 2), torch.tensor([True, False]))
+    with pytest.raises(ValueError, match="logits must hold one real score per class"):
+        train.accuracy(torch.randn(2, 0), torch.tensor([0, 0]))
+
+
+@pytest.mark.parametrize("value", [NAN, INF, -INF])
+def test_non_finite_inputs_name_the_batch(value):
+    model = nn.Linear(2, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    batches = [(TWO_BATCHES_X, TWO_BATCHES_Y), (poisoned(value), TWO_BATCHES_Y)]
+    loss_fn = nn.CrossEntropyLoss()
+    message = "batch 2 of loader holds 1 NaN or inf value.* inputs X: the data is broken"
+    with pytest.raises(ValueError, match=message):
+        train.train_epoch(model, batches, loss_fn, optimizer)
+    with pytest.raises(ValueError, match=message):
+        train.evaluate(model, batches, loss_fn)
+    with pytest.raises(ValueError, match=message):
+        train.predict(model, batches)
+    targets = [(TWO_BATCHES_X, torch.full((8, 2), value))]
+    with pytest.raises(ValueError, match="batch 1 of loader holds 16 .* targets y"):
+        train.train_epoch(model, targets, nn.MSELoss(), optimizer)
+
+
+def test_fit_on_nan_data_blames_the_data_not_the_learning_rate():
+    model = nn.Linear(2, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    clean = [(TWO_BATCHES_X, TWO_BATCHES_Y)]
+    dirty = [(poisoned(NAN), TWO_BATCHES_Y)]
+    with pytest.raises(ValueError, match="batch 1 of train_loader holds 1 NaN") as info:
+        train.fit(model, dirty, clean, nn.CrossEntropyLoss(), optimizer, 1, log=None)
+    assert "lr" not in str(info.value)
+    with pytest.raises(ValueError, match="batch 1 of val_loader holds 1 NaN"):
+        train.fit(model, clean, dirty, nn.CrossEntropyLoss(), optimizer, 1, log=None)
+
+
+def test_labels_out_of_range_in_a_later_batch_are_explained():
+    model = nn.Linear(2, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    batches = [(TWO_BATCHES_X, TWO_BATCHES_Y), (TWO_BATCHES_X, TWO_BATCHES_Y + 6)]
+    for call in (
+        lambda: train.train_epoch(model, batches, nn.CrossEntropyLoss(), optimizer),
+        lambda: train.evaluate(model, batches, nn.CrossEntropyLoss()),
+    ):
+        with pytest.raises(ValueError, match="batch 2 of loader has label 7 but the model"):
+            call()
+
+
+def test_a_loss_function_that_does_not_fit_the_targets_is_explained():
+    model = nn.Linear(2, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    batches = [(TWO_BATCHES_X, TWO_BATCHES_Y)]
+    with pytest.raises(ValueError, match=r"loss_fn cannot compare the model's output of shape"):
+        train.train_epoch(model, batches, nn.MSELoss(), optimizer)
+    with pytest.raises(TypeError, match="loss_fn must return a tensor"):
+        train.train_epoch(model, batches, lambda logits, y: 1.0, optimizer)
+    with pytest.raises(TypeError, match="desc must be a short text"):
+        train.train_epoch(model, batches, nn.CrossEntropyLoss(), optimizer, desc=3)
+    with pytest.raises(TypeError, match="iterable must be something to loop over"):
+        list(train.progress_bar(5))
+
+
+def test_evaluate_with_broken_weights_says_so():
+    model = nn.Linear(2, 2)
+    with torch.no_grad():
+        model.weight.fill_(NAN)
+    with pytest.raises(FloatingPointError, match="model's loss on loader is nan .* weights"):
+        train.evaluate(model, [(TWO_BATCHES_X, TWO_BATCHES_Y)], nn.CrossEntropyLoss())
+
+
+def test_an_exploded_epoch_is_never_kept_as_the_best():
+    model, loader, _, loss_fn, optimizer = make_run(lr=0.01)
+    val = [blobs(90, seed=1)]
+    lines = []
+
+    def sabotage(line):  # after epoch 1 is recorded, the validation data blows up
+        lines.append(line)
+        val[0] = (val[0][0] * 1e9, val[0][1])
+
+    history = train.fit(model, loader, val, loss_fn, optimizer, 2, log=sabotage)
+    assert history.val_loss[1] > 1000 * history.val_loss[0]
+    assert history.best_epoch == 1 and "exploded: not kept as the best" in lines[1]
+
+
+def test_when_every_epoch_exploded_fit_raises():
+    model = nn.Linear(2, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    train_batches = [(TWO_BATCHES_X, TWO_BATCHES_Y)]
+    val_batches = [(TWO_BATCHES_X * 1e9, TWO_BATCHES_Y)]
+    with pytest.raises(FloatingPointError, match="validation loss exploded in every epoch"):
+        train.fit(model, train_batches, val_batches, nn.CrossEntropyLoss(), optimizer, 2, log=None)
+
+
+def test_a_bad_checkpoint_path_is_refused_before_any_training(tmp_path):
+    model, loader, val_loader, loss_fn, optimizer = make_run()
+    before = {key: value.clone() for key, value in model.state_dict().items()}
+    with pytest.raises(FileNotFoundError, match="checkpoint_path .* folder that does not exist"):
+        train.fit(
+            model, loader, val_loader, loss_fn, optimizer, 1,
+            checkpoint_path=tmp_path / "missing" / "best.pth", log=None,
+        )  # fmt: skip
+    with pytest.raises(IsADirectoryError, match="checkpoint_path must name a file, got the folder"):
+        train.fit(
+            model, loader, val_loader, loss_fn, optimizer, 1, checkpoint_path=tmp_path, log=None
+        )
+    assert all(torch.equal(before[key], value) for key, value in model.state_dict().items())
+
+
+def test_batches_whose_x_and_y_disagree_are_explained():
+    model = nn.Linear(2, 3)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for y in (torch.tensor(1), torch.tensor([0, 1, 2])):
+        with pytest.raises(ValueError, match="loader must yield .* one row of X per entry of y"):
+            train.train_epoch(model, [(TWO_BATCHES_X, y)], nn.CrossEntropyLoss(), optimizer)
+
+
+def test_batches_on_an_accelerator_are_checked_without_a_sync_and_reported_at_the_end(
+    monkeypatch,
+):
+    monkeypatch.setattr(train, "_checked_at_once", lambda tensor: False)  # as on a GPU
+    model = nn.Linear(2, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    batches = [(TWO_BATCHES_X, TWO_BATCHES_Y), (poisoned(NAN), TWO_BATCHES_Y)]
+    for call in (
+        lambda: train.train_epoch(model, batches, nn.CrossEntropyLoss(), optimizer),
+        lambda: train.evaluate(model, batches, nn.CrossEntropyLoss()),
+        lambda: train.predict(model, batches),
+    ):
+        with pytest.raises(ValueError, match="a batch of loader holds NaN or inf values in X"):
+            call()
+    clean = [(TWO_BATCHES_X, TWO_BATCHES_Y)]
+    fresh = nn.Linear(2, 2)  # the first call trained on the NaN batch before it could tell
+    assert math.isfinite(train.evaluate(fresh, clean, nn.CrossEntropyLoss())[0])

@@ -10,89 +10,57 @@ A check never raises on a wrong answer: it returns a ``CheckResult`` that prints
     ✅ Exercise 1: correct.
     >>> check.compare_tensor(..., torch.ones(2), name="Exercise 1")
     ✏️ Exercise 1: not attempted yet. Replace the ... with your answer and run the cell again.
+
+The rules every check follows, so that a wrong answer cannot pass:
+
+- NaN counts as equal to NaN (at the same place) and ``inf`` to ``inf`` of the same sign, in
+  ``compare_tensor``, ``compare_value``, ``compare_calls`` and ``confirm`` alike; NaN is never
+  close to a number.
+- Tolerances (``atol``, ``rtol``, ``tol``) must be finite numbers of at least 0.
+- A mistake in the check itself (a malformed case list, an expected value that cannot be
+  compared, a bad tolerance) raises ``TypeError`` or ``ValueError`` for the notebook's author;
+  it is never reported as the student's mistake.
+- ``compare_raises`` counts an exception only when the student's function ran with the
+  inputs the check gives it (``args``) and raised it itself.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
 import torch
 
-CORRECT, WRONG, UNATTEMPTED = "correct", "wrong", "unattempted"
-_ICONS = {CORRECT: "✅", WRONG: "❌", UNATTEMPTED: "✏️"}
+from utils.confirm import check_tolerance, confirm
+from utils.raises import compare_raises
+from utils.verdict import (
+    CORRECT,
+    UNATTEMPTED,
+    WRONG,
+    CheckResult,
+    Hint,
+    _check_common,
+    _short,
+    _unattempted,
+    _wrong,
+    is_unattempted,
+    reset_hints,
+)
 
-
-@dataclass(frozen=True)
-class CheckResult:
-    """What a check found: ``status`` is ``"correct"``, ``"wrong"`` or ``"unattempted"``."""
-
-    name: str  # the exercise, as the notebook calls it ("Exercise 2")
-    status: str  # one of CORRECT, WRONG, UNATTEMPTED
-    message: str  # the sentence shown to the student
-
-    def __bool__(self) -> bool:
-        return self.status == CORRECT
-
-    def __repr__(self) -> str:
-        return f"{_ICONS[self.status]} {self.name}: {self.message}"
-
-
-def is_unattempted(answer: object) -> bool:
-    """True when ``answer`` is still the placeholder (``...``) or nothing at all (``None``).
-
-    >>> is_unattempted(...), is_unattempted(None), is_unattempted(0)
-    (True, True, False)
-    """
-    return answer is Ellipsis or answer is None
-
-
-Hint = str | Sequence[str]
-"""One hint, or hints in steps: a nudge first, the method next, never the code. Each wrong
-attempt at the same exercise shows one more step."""
-
-_wrong_attempts: dict[str, int] = {}  # exercise name -> wrong attempts so far (this session)
-
-
-def reset_hints() -> None:
-    """Forget how many wrong attempts each exercise has had: the next one shows hint 1 again."""
-    _wrong_attempts.clear()
-
-
-def _check_common(name: str, hint: Hint) -> None:
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"name must be a non-empty string such as 'Exercise 1', got {name!r}")
-    steps = [hint] if isinstance(hint, str) else hint
-    if not isinstance(steps, Sequence) or not all(isinstance(step, str) for step in steps):
-        raise TypeError(f"hint must be a string or a list of strings (one per step), got {hint!r}")
-
-
-def _unattempted(name: str) -> CheckResult:
-    return CheckResult(
-        name,
-        UNATTEMPTED,
-        "not attempted yet. Replace the ... with your answer and run the cell again.",
-    )
-
-
-def _wrong(name: str, problem: str, hint: Hint) -> CheckResult:
-    """A wrong answer, with the next step of ``hint``: the first wrong attempt at exercise
-    ``name`` shows step 1, the next step 2, and so on; the last step stays."""
-    steps = [hint] if isinstance(hint, str) else list(hint)
-    steps = [step for step in steps if step]
-    if not steps:
-        return CheckResult(name, WRONG, problem)
-    attempt = _wrong_attempts.get(name, 0)
-    _wrong_attempts[name] = attempt + 1
-    if len(steps) == 1:
-        return CheckResult(name, WRONG, f"{problem} Hint: {steps[0]}")
-    step = min(attempt, len(steps) - 1)
-    more = " (run the check again for the next hint)" if step < len(steps) - 1 else ""
-    return CheckResult(
-        name, WRONG, f"{problem} Hint {step + 1} of {len(steps)}: {steps[step]}{more}"
-    )
+__all__ = [
+    "CORRECT",
+    "UNATTEMPTED",
+    "WRONG",
+    "CheckResult",
+    "compare_calls",
+    "compare_raises",
+    "compare_tensor",
+    "compare_value",
+    "confirm",
+    "is_unattempted",
+    "reset_hints",
+]
 
 
 def compare_tensor(
@@ -117,6 +85,10 @@ def compare_tensor(
     _check_common(name, hint)
     if not isinstance(expected, torch.Tensor):
         raise TypeError(f"expected must be a torch.Tensor, got {type(expected).__name__}")
+    atol, rtol = check_tolerance(atol, "atol"), check_tolerance(rtol, "rtol")
+    if not isinstance(check_dtype, bool):
+        raise TypeError(f"check_dtype must be True or False, got {check_dtype!r}")
+    wanted_device = None if device is None else _device_type(device)
     if is_unattempted(answer):
         return _unattempted(name)
     if not isinstance(answer, torch.Tensor):
@@ -127,22 +99,33 @@ def compare_tensor(
         )
     if check_dtype and answer.dtype != expected.dtype:
         return _wrong(name, f"the dtype is {answer.dtype} but should be {expected.dtype}.", hint)
-    if device is not None and answer.device.type != torch.device(device).type:
+    if wanted_device is not None and answer.device.type != wanted_device:
+        return _wrong(
+            name, f"the tensor is on {answer.device.type} but should be on {wanted_device}.", hint
+        )
+    if answer.is_complex() != expected.is_complex():
         return _wrong(
             name,
-            f"the tensor is on {answer.device.type} but should be on {torch.device(device).type}.",
+            f"the dtype is {answer.dtype} but should be {expected.dtype} (real vs complex).",
             hint,
         )
     actual = answer.detach().cpu()
     reference = expected.detach().cpu()
-    if actual.is_floating_point() or reference.is_floating_point():
-        actual, reference = actual.double(), reference.double()
-    if actual.dtype == torch.bool or reference.dtype == torch.bool:
-        equal = torch.equal(actual.bool(), reference.bool())
-    else:
+    if actual.dtype == torch.bool and reference.dtype == torch.bool:
+        equal = torch.equal(actual, reference)
+    elif actual.is_complex():
         equal = torch.allclose(
-            actual, reference.to(actual.dtype), atol=atol, rtol=rtol, equal_nan=True
+            actual.to(torch.complex128),
+            reference.to(torch.complex128),
+            atol=atol,
+            rtol=rtol,
+            equal_nan=True,
         )
+    elif not (actual.is_floating_point() or reference.is_floating_point()):
+        equal = torch.allclose(actual.long(), reference.long(), atol=atol, rtol=rtol)
+    else:
+        actual, reference = actual.double(), reference.double()
+        equal = torch.allclose(actual, reference, atol=atol, rtol=rtol, equal_nan=True)
     if not equal:
         return _wrong(name, "the shape is right but some values are not.", hint)
     return CheckResult(name, CORRECT, "correct.")
@@ -157,14 +140,18 @@ def compare_value(
     tol: float = 1e-6,
 ) -> CheckResult:
     """Check a plain answer: a number (within ``tol``), a string, a bool, or a tuple/list of them.
-    A one-element tensor counts as its number.
+    A one-element tensor counts as its number; NaN is right only where ``expected`` is NaN.
 
     >>> compare_value(0.1 + 0.2, 0.3, name="Exercise 3")
     ✅ Exercise 3: correct.
     >>> compare_value((4, 2), (4, 2, 3), name="Exercise 3", hint="permute keeps every dimension")
     ❌ Exercise 3: the answer is (4, 2) but that is not right. Hint: permute keeps every dimension
+    >>> compare_value(float("nan"), float("nan"), name="Exercise 3")
+    ✅ Exercise 3: correct.
     """
     _check_common(name, hint)
+    tol = check_tolerance(tol, "tol")
+    _check_expected(expected, "expected")
     if is_unattempted(answer):
         return _unattempted(name)
     if _values_match(answer, expected, tol):
@@ -182,8 +169,28 @@ def _as_python(answer: object) -> object:
     return answer
 
 
+def _check_expected(expected: object, argument: str) -> None:
+    """The reference of compare_value: a value that compare_value can compare (author error)."""
+    if is_unattempted(expected):
+        raise ValueError(f"{argument} must be the right answer, got {expected!r}")
+    if isinstance(expected, torch.Size):
+        return
+    if isinstance(expected, (list, tuple)):
+        for index, item in enumerate(expected):
+            _check_expected(item, f"{argument}[{index}]")
+    elif isinstance(expected, (torch.Tensor, np.ndarray)) and _size(expected) != 1:
+        raise TypeError(
+            f"{argument} is a tensor or array of {_size(expected)} elements: compare it with "
+            "check.compare_tensor, or give the value as a number, tuple or list"
+        )
+
+
+def _size(value: torch.Tensor | np.ndarray) -> int:
+    return value.numel() if isinstance(value, torch.Tensor) else value.size
+
+
 def _values_match(answer: object, expected: object, tol: float) -> bool:
-    answer = _as_python(answer)
+    answer, expected = _as_python(answer), _as_python(expected)
     if isinstance(answer, torch.Size):
         answer = tuple(answer)
     if isinstance(expected, (list, tuple)):
@@ -195,10 +202,18 @@ def _values_match(answer: object, expected: object, tol: float) -> bool:
     if isinstance(expected, bool) or isinstance(answer, bool):
         return type(answer) is type(expected) and answer == expected
     if isinstance(expected, (int, float)):
-        return isinstance(answer, (int, float)) and math.isclose(
-            answer, expected, rel_tol=tol, abs_tol=tol
-        )
-    return answer == expected
+        if not isinstance(answer, (int, float)):
+            return False
+        if math.isnan(answer) or math.isnan(expected):
+            return math.isnan(answer) and math.isnan(expected)
+        return math.isclose(answer, expected, rel_tol=tol, abs_tol=tol)
+    if not isinstance(answer, type(expected)):  # no answer whose == says yes to everything
+        return False
+    try:
+        same = expected == answer
+    except Exception:  # an answer that cannot even be compared is not the right one
+        return False
+    return isinstance(same, (bool, np.bool_)) and bool(same)
 
 
 def compare_calls(
@@ -221,16 +236,23 @@ def compare_calls(
     ✅ Ex. 4: correct.
     >>> compare_calls(lambda x: x + 1, [((1,), 2), ((2,), 4)], name="Ex. 4")
     ❌ Ex. 4: wrong result for the input (2,): got 3, expected 4.
+
+    A malformed case list is the check's own mistake, raised for the notebook's author:
+
+    >>> compare_calls(abs, [(1, 1)], name="Ex. 4")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    TypeError: cases[0] must be an (args, expected) pair whose args is a tuple, ...
     """
     _check_common(name, hint)
+    tol = check_tolerance(tol, "tol")
+    _check_cases(cases)
     if is_unattempted(function):
         return _unattempted(name)
     if not callable(function):
         return _wrong(
             name, f"the answer should be a function, got a {type(function).__name__}.", hint
         )
-    if not cases:
-        raise ValueError("cases must hold at least one (args, expected) pair")
     for args, expected in cases:
         try:
             result = function(*args)
@@ -256,108 +278,35 @@ def compare_calls(
     return CheckResult(name, CORRECT, "correct.")
 
 
-def _short(value: object) -> str:
-    if isinstance(value, torch.Tensor):
-        return f"a tensor of shape {tuple(value.shape)}"
-    if isinstance(value, tuple):
-        return "(" + ", ".join(_short(v) for v in value) + ("," if len(value) == 1 else "") + ")"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def compare_raises(
-    function: Callable[[], object],
-    error: type[BaseException],
-    *,
-    name: str,
-    hint: Hint = "",
-) -> CheckResult:
-    """Check that calling ``function()`` (no arguments) raises ``error``.
-
-    >>> compare_raises(lambda: int("x"), ValueError, name="Exercise 5")
-    ✅ Exercise 5: correct.
-    >>> compare_raises(lambda: 1, ValueError, name="Exercise 5")
-    ❌ Exercise 5: it ran without raising ValueError.
-    """
-    _check_common(name, hint)
-    if not (isinstance(error, type) and issubclass(error, BaseException)):
-        raise TypeError(f"error must be an exception class such as RuntimeError, got {error!r}")
-    if is_unattempted(function):
-        return _unattempted(name)
-    if not callable(function):
-        return _wrong(
-            name, f"the answer should be a function, got a {type(function).__name__}.", hint
+def _check_cases(cases: object) -> None:
+    if isinstance(cases, (str, bytes)) or not isinstance(cases, Sequence):
+        raise TypeError(
+            "cases must be a list of (args, expected) pairs such as [((1,), 2)], "
+            f"got {type(cases).__name__}"
         )
-    try:
-        function()
-    except error:
-        return CheckResult(name, CORRECT, "correct.")
-    except Exception as other:
-        return _wrong(name, f"it raised {type(other).__name__}, not {error.__name__}.", hint)
-    return _wrong(name, f"it ran without raising {error.__name__}.", hint)
-
-
-# --- lesson checks: a visible comparison with the hand computation ---------------------------
-
-
-def confirm(
-    label: str, actual: object, expected: object, *, atol: float = 1e-6, rtol: float = 1e-5
-) -> None:
-    """Print one line comparing ``actual`` with ``expected`` (the hand computation) and raise
-    ``AssertionError`` with the same line when they differ. Tensors and numbers count as equal
-    when every element is within ``atol + rtol * |expected|`` (NaN equals NaN); anything else
-    must be ``==``. This is how a chapter proves a claim in the open.
-
-    >>> confirm("2 + 2", torch.tensor(2.0) + 2, 4.0)
-    ✅ 2 + 2 | exact: True | close: True | maxdiff: 0
-    >>> confirm("1/3 * 3", torch.tensor(1 / 3, dtype=torch.float32) * 3, 1.0)
-    ✅ 1/3 * 3 | exact: True | close: True | maxdiff: 0
-    >>> confirm("dtype", torch.ones(1).dtype, torch.float32)
-    ✅ dtype | torch.float32 == torch.float32
-    >>> confirm("sum", torch.tensor([1.0, 2.0]).sum(), 4.0)
-    Traceback (most recent call last):
-    ...
-    AssertionError: ❌ sum | exact: False | close: False | maxdiff: 1
-    """
-    if not isinstance(label, str) or not label:
-        raise TypeError(f"label must be a non-empty string, got {label!r}")
-    for name, value in (("atol", atol), ("rtol", rtol)):
+    if not cases:
+        raise ValueError("cases must hold at least one (args, expected) pair")
+    for index, case in enumerate(cases):
         if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not (math.isfinite(value) and value >= 0)
+            not isinstance(case, (tuple, list))
+            or len(case) != 2
+            or not isinstance(case[0], (tuple, list))
         ):
-            raise ValueError(f"{name} must be a finite number of at least 0, got {value!r}")
-    numeric = _as_numeric(actual), _as_numeric(expected)
-    if numeric[0] is not None and numeric[1] is not None:
-        got, want = numeric
-        if got.shape != want.shape:
-            ok, text = False, f"shape {tuple(got.shape)} vs expected {tuple(want.shape)}"
-        else:
-            both_nan = got.isnan() & want.isnan()
-            diff = (got - want).abs().masked_fill(both_nan, 0)
-            exact = bool(torch.equal(got.masked_fill(both_nan, 0), want.masked_fill(both_nan, 0)))
-            ok = bool((diff <= atol + rtol * want.abs().masked_fill(both_nan, 0)).all())
-            maxdiff = diff.max().item() if diff.numel() else 0.0
-            text = f"exact: {exact} | close: {ok} | maxdiff: {maxdiff:.3g}"
-    else:
-        ok = bool(actual == expected)
-        text = f"{actual!r} {'==' if ok else '!='} {expected!r}"
-    line = f"{'✅' if ok else '❌'} {label} | {text}"
-    if not ok:
-        raise AssertionError(line)
-    print(line)
+            raise TypeError(
+                f"cases[{index}] must be an (args, expected) pair whose args is a tuple, "
+                f"such as ((1,), 2), got {_short(case)}"
+            )
+        if not isinstance(case[1], torch.Tensor):
+            _check_expected(case[1], f"cases[{index}]'s expected")
 
 
-def _as_numeric(value: object) -> torch.Tensor | None:
-    """``value`` as a float64 tensor on the CPU if it is a tensor or a (non-bool) number, or a
-    list of numbers; else None."""
-    if isinstance(value, torch.Tensor):
-        if value.dtype == torch.bool:
-            return value.detach().cpu().double()
-        return value.detach().cpu().double() if not value.is_complex() else None
-    if isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind in "biuf":
-        return torch.as_tensor(np.asarray(value, dtype=np.float64))
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return torch.tensor(float(value), dtype=torch.float64)
-    return None
+def _device_type(device: object) -> str:
+    """The device type ``device`` names ('cpu', 'cuda', ...): an author error otherwise."""
+    if not isinstance(device, (str, torch.device)):
+        raise TypeError(f"device must be a string such as 'cuda' or a torch.device, got {device!r}")
+    try:
+        return torch.device(device).type
+    except RuntimeError:
+        raise ValueError(
+            f"device must name a device type such as 'cpu', 'cuda' or 'mps', got {device!r}"
+        ) from None

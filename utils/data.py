@@ -16,7 +16,11 @@ Online or already on disk: ``load_torchvision_dataset("MNIST" | "FashionMNIST" |
 
 from __future__ import annotations
 
+import math
+import operator
 import os
+import pickle
+import struct
 import urllib.error
 from collections.abc import Callable
 from pathlib import Path
@@ -90,6 +94,10 @@ def load_digits() -> tuple[torch.Tensor, torch.Tensor]:
     return X, y
 
 
+MAX_SPLIT = 10_000_000
+"""The largest ``n`` that ``split_indices`` shuffles (a list of that many ints is ~400 MB)."""
+
+
 def split_indices(n: int, test_fraction: float = 0.2, seed: int = 0) -> tuple[list, list]:
     """Shuffle ``range(n)`` with ``seed`` and cut it into train and test indices.
 
@@ -97,16 +105,26 @@ def split_indices(n: int, test_fraction: float = 0.2, seed: int = 0) -> tuple[li
     >>> len(train), len(test), sorted(train + test) == list(range(10))
     (7, 3, True)
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"n must be an integer of at least 2, got {n!r}")
-    if not isinstance(test_fraction, (int, float)) or not 0 < test_fraction < 1:
+    if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= MAX_SPLIT:
+        raise ValueError(f"n must be an integer of at least 2 and at most {MAX_SPLIT:,}, got {n!r}")
+    if (
+        isinstance(test_fraction, bool)
+        or not isinstance(test_fraction, (int, float))
+        or not 0 < test_fraction < 1
+    ):
         raise ValueError(
             f"test_fraction must be a number strictly between 0 and 1, got {test_fraction!r}"
         )
+    _check_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     order = torch.randperm(n, generator=generator).tolist()
     n_test = max(1, min(n - 1, round(n * test_fraction)))
     return order[n_test:], order[:n_test]
+
+
+def _check_seed(seed: object) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise ValueError(f"seed must be an integer from 0 to 2**63 - 1, got {seed!r}")
 
 
 class DigitsDataset(Dataset):
@@ -133,7 +151,7 @@ class DigitsDataset(Dataset):
         test_fraction: float = 0.2,
         seed: int = 0,
     ) -> None:
-        if split not in _DIGIT_SPLITS:
+        if not isinstance(split, str) or split not in _DIGIT_SPLITS:
             raise ValueError(
                 f"split must be one of {', '.join(map(repr, _DIGIT_SPLITS))}, got {split!r}"
             )
@@ -142,6 +160,8 @@ class DigitsDataset(Dataset):
                 "transform must be callable (e.g. a torchvision transform), "
                 f"got {type(transform).__name__}"
             )
+        _check_seed(seed)
+        split_indices(10, test_fraction)  # checks test_fraction before the data loads
         X, y = load_digits()
         if split != "all":
             train_idx, test_idx = split_indices(len(y), test_fraction, seed)
@@ -155,6 +175,12 @@ class DigitsDataset(Dataset):
         return len(self.targets)
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, int]:
+        try:
+            index = operator.index(index)
+        except TypeError:
+            raise TypeError(f"index must be an integer, got {type(index).__name__}") from None
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"index must be from 0 to {len(self) - 1}, got {index}")
         image = self.images[index]
         if self.transform is not None:
             image = self.transform(image)
@@ -239,6 +265,12 @@ def load_torchvision_dataset(
 
     name = _canonical_name(name)
     root = _check_root(root)
+    for argument, flag, example in (
+        ("train", train, "False for the test split"),
+        ("download", download, "True to fetch the files"),
+    ):
+        if not isinstance(flag, bool):
+            raise TypeError(f"{argument} must be True or False ({example}), got {flag!r}")
     for argument, value in (("transform", transform), ("target_transform", target_transform)):
         if value is not None and not callable(value):
             raise TypeError(
@@ -257,16 +289,86 @@ def load_torchvision_dataset(
             "Offline, use utils.data.DigitsDataset instead: real handwritten digits that ship "
             "with scikit-learn."
         )
+    if not missing and name != "CIFAR10":
+        _check_idx_pair(name, root, train)
     try:
-        return dataset_class(download=download and bool(missing), **kwargs)
-    except (urllib.error.URLError, OSError, RuntimeError, ValueError, EOFError) as error:
+        dataset = dataset_class(download=download and bool(missing), **kwargs)
+    except (
+        urllib.error.URLError,
+        OSError,
+        RuntimeError,
+        ValueError,
+        EOFError,
+        AssertionError,
+        KeyError,
+        IndexError,
+        pickle.UnpicklingError,
+    ) as error:
         reason = str(error).strip().splitlines()
+        folder = expected_files(name, root)[0].parent
         raise DatasetUnavailableError(
-            f"Could not {'download' if missing else 'read'} {name} into {root} "
+            f"Could not {'download' if missing else 'read'} {name} into {folder} "
             f"({'no internet connection?' if missing else 'corrupted files?'}): "
             f"{reason[-1] if reason else type(error).__name__}. "
-            "Copy the files there by hand, or use utils.data.DigitsDataset, which needs no network."
+            + (
+                "Copy the files there by hand"
+                if missing
+                else "Delete the files there and run again with download=True while online, "
+                "or copy intact files there"
+            )
+            + ", or use utils.data.DigitsDataset, which needs no network."
         ) from error
+    if len(dataset.data) != len(dataset.targets):
+        raise DatasetUnavailableError(
+            f"Could not read {name} from {expected_files(name, root)[0].parent} (corrupted "
+            f"files?): {len(dataset.data)} images but {len(dataset.targets)} labels. Delete the "
+            "files and run again with download=True while online, or copy intact files there."
+        )
+    return dataset
+
+
+def _idx_count(path: Path, shape: tuple[int, ...]) -> int:
+    """The number of items in the IDX (MNIST) file ``path`` of uint8 items of ``shape``; a
+    ``ValueError`` saying what is wrong with it otherwise."""
+    ndim = 1 + len(shape)
+    with open(path, "rb") as file:
+        header = file.read(4 + 4 * ndim)
+    if len(header) < 4 + 4 * ndim or header[:4] != bytes((0, 0, 0x08, ndim)):
+        raise ValueError(f"{path} is not an IDX file of {ndim}-D unsigned bytes (wrong header)")
+    sizes = struct.unpack(f">{ndim}I", header[4:])
+    if tuple(sizes[1:]) != shape:
+        raise ValueError(f"{path} holds items of shape {sizes[1:]}, not {shape}")
+    expected = len(header) + sizes[0] * max(1, math.prod(shape))
+    actual = path.stat().st_size
+    if actual != expected:
+        raise ValueError(
+            f"{path} is {actual} bytes but its header promises {expected} "
+            f"({sizes[0]} items): it is truncated or has extra bytes"
+        )
+    return sizes[0]
+
+
+def _check_idx_pair(name: str, root: Path, train: bool) -> None:
+    """The images and labels files of the split are whole IDX files with as many items."""
+    raw = root / name / "raw"
+    prefix = "train" if train else "t10k"
+    images, labels = raw / f"{prefix}-images-idx3-ubyte", raw / f"{prefix}-labels-idx1-ubyte"
+    advice = (
+        "Delete it and run again with download=True while online, or copy an intact file "
+        "there; offline, use utils.data.DigitsDataset instead."
+    )
+    try:
+        counts = _idx_count(images, (28, 28)), _idx_count(labels, ())
+    except ValueError as error:
+        raise DatasetUnavailableError(
+            f"Could not read {name} from {raw} (corrupted files?): {error}. {advice}"
+        ) from None
+    if counts[0] != counts[1]:
+        raise DatasetUnavailableError(
+            f"Could not read {name} from {raw} (corrupted files?): {images.name} holds "
+            f"{counts[0]} images but {labels.name} holds {counts[1]} labels, so one of them is "
+            f"truncated or from another download. {advice.replace('it', 'both', 1)}"
+        )
 
 
 # --- Image folders written from the offline digits (chapter 04's ImageFolder) ---------------
@@ -295,9 +397,18 @@ def write_digit_images(root: str | Path | None = None, per_class: int = 10, size
     """
     if isinstance(per_class, bool) or not isinstance(per_class, int) or not 1 <= per_class <= 100:
         raise ValueError(f"per_class must be an integer from 1 to 100, got {per_class!r}")
-    if isinstance(size, bool) or not isinstance(size, int) or size < 8 or size % 8:
-        raise ValueError(f"size must be a multiple of 8 (8, 16, 32, ...), got {size!r}")
-    folder = (default_data_dir() if root is None else _check_root(root)) / DIGIT_IMAGES_FOLDER
+    if isinstance(size, bool) or not isinstance(size, int) or not 8 <= size <= 1024 or size % 8:
+        raise ValueError(
+            f"size must be a multiple of 8 (8, 16, 32, ...) of at most 1024, got {size!r}"
+        )
+    base = default_data_dir() if root is None else _check_root(root)
+    folder = base / DIGIT_IMAGES_FOLDER
+    for path in (base, folder):
+        if path.exists() and not path.is_dir():
+            raise NotADirectoryError(
+                f"root must be a folder, but {path} is a file: choose another root, or move "
+                "the file away"
+            )
     X, y = load_digits()
     for label in range(len(DIGIT_CLASSES)):
         class_dir = folder / DIGIT_CLASSES[label]

@@ -38,7 +38,11 @@ def choose_device(preferred: str | torch.device | None = None) -> torch.device:
     ...
     ValueError: preferred must name a device such as 'cpu', 'cuda', 'cuda:1' or 'mps', got 'tpu'
     """
-    source = "preferred"
+    return _choose(preferred, "preferred")
+
+
+def _choose(preferred: object, source: str) -> torch.device:
+    """choose_device, naming the argument ``source`` in its errors."""
     if preferred is None:
         preferred = os.environ.get(DEVICE_ENV_VAR) or None
         source = DEVICE_ENV_VAR
@@ -115,7 +119,7 @@ def describe_environment(device: torch.device | str | None = None) -> dict[str, 
     """
     import torchvision  # imported here: only this function needs it
 
-    device = choose_device(device)
+    device = _choose(device, "device")
     return {
         "python": platform.python_version(),
         "torch": torch.__version__,

@@ -88,6 +88,12 @@ def _check_params(params: object) -> dict[str, torch.Tensor]:
     return params
 
 
+def _check_flags(**flags: object) -> None:
+    for name, value in flags.items():
+        if not isinstance(value, bool):
+            raise TypeError(f"{name} must be True or False, got {value!r}")
+
+
 def _shape(tensor: torch.Tensor) -> str:
     return (
         "("
@@ -160,6 +166,7 @@ def make_graph(
     """
     output = _check_output(output)
     params = _check_params(params)
+    _check_flags(show_attrs=show_attrs, show_saved=show_saved)
     from torchviz import make_dot
 
     with warnings.catch_warnings():  # torchviz compares versions with the deprecated distutils

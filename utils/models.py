@@ -19,6 +19,9 @@ LENET5_INPUT_SHAPE = (1, 32, 32)
 LENET5_FEATURES = 120
 """The length of the feature vector ``LeNet5.features`` returns per image (layer C5)."""
 
+MAX_CLASSES = 100_000
+"""The most outputs ``LeNet5`` accepts: more would only allocate memory by mistake."""
+
 
 class LeNet5(nn.Module):
     """LeNet-5 (LeCun et al., 1998) for (N, 1, 32, 32) grey images, with today's ReLU and max
@@ -51,8 +54,15 @@ class LeNet5(nn.Module):
     """
 
     def __init__(self, num_classes: int = 10) -> None:
-        if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
-            raise ValueError(f"num_classes must be an integer of at least 2, got {num_classes!r}")
+        if (
+            isinstance(num_classes, bool)
+            or not isinstance(num_classes, int)
+            or not 2 <= num_classes <= MAX_CLASSES
+        ):
+            raise ValueError(
+                f"num_classes must be an integer of at least 2 and at most {MAX_CLASSES:,}, "
+                f"got {num_classes!r}"
+            )
         super().__init__()
         self.num_classes = num_classes
         self.features = nn.Sequential(
@@ -87,4 +97,20 @@ class LeNet5(nn.Module):
                 f"LeNet5 takes images of shape (N, 1, 32, 32), got {tuple(x.shape)}; "
                 "resize or pad them, e.g. transforms.Pad(2) for 28 x 28 MNIST"
             )
+        weight = self.features[0].weight
+        if not x.is_floating_point() or (
+            x.dtype != weight.dtype and not _autocast_on(x.device.type)
+        ):
+            raise TypeError(
+                f"x must hold {weight.dtype} values like the model's weights, got {x.dtype}: "
+                "convert the images first, e.g. x.float() / 255 for 8-bit pixels"
+            )
         return self.classifier(self.features(x))
+
+
+def _autocast_on(device_type: str) -> bool:
+    """Whether autocast is on for ``device_type`` (the argument is new in torch 2.4)."""
+    try:
+        return torch.is_autocast_enabled(device_type)
+    except TypeError:
+        return torch.is_autocast_enabled()

@@ -22,6 +22,44 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from PIL import Image
 
+MAX_IMAGES = 200
+"""The most images ``show_images`` draws in one grid (each is an Axes: more take ages)."""
+
+MAX_COLUMNS = 50
+"""The most columns ``show_images`` lays out."""
+
+
+def _check_cmap(cmap: object) -> None:
+    import matplotlib
+    from matplotlib.colors import Colormap
+
+    if isinstance(cmap, Colormap) or (isinstance(cmap, str) and cmap in matplotlib.colormaps):
+        return
+    raise ValueError(
+        f"cmap must be the name of a matplotlib colormap such as 'gray' or 'viridis', got {cmap!r}"
+    )
+
+
+def _check_axes(ax: object, argument: str) -> Axes:
+    if not isinstance(ax, Axes):
+        raise TypeError(
+            f"{argument} must be a matplotlib Axes (e.g. from fig, ax = plt.subplots()), "
+            f"got {type(ax).__name__}"
+        )
+    return ax
+
+
+def _check_number(
+    value: object, argument: str, *, low: float, high: float, integer: bool = False
+) -> None:
+    """A finite number (an int when ``integer``) from ``low`` to ``high``, or a clear error."""
+    kinds = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(value):
+        what = "an integer" if integer else "a finite number"
+        raise TypeError(f"{argument} must be {what}, got {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{argument} must be at least {low} and at most {high}, got {value!r}")
+
 
 def _numpy_of(value: object, argument: str, also: str = "") -> np.ndarray:
     """``value`` (a tensor or a NumPy array) as a NumPy array; a clear TypeError otherwise."""
@@ -49,6 +87,16 @@ def to_display_array(image: object) -> np.ndarray:
     if isinstance(image, Image.Image):
         return np.asarray(image)
     array = _numpy_of(image, "image", also="a PIL image, ")
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"image must hold real numbers, got dtype {array.dtype}")
+    if array.size == 0:
+        raise ValueError(f"image must have at least one pixel, got shape {tuple(array.shape)}")
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        raise ValueError(
+            f"image holds {int((~np.isfinite(array)).sum())} NaN or inf pixel(s), which have no "
+            "colour: find the step that made them (e.g. a division by zero), or replace them "
+            "with torch.nan_to_num"
+        )
     if array.ndim == 3 and array.shape[0] in (1, 3) and array.shape[-1] not in (1, 3):
         array = np.moveaxis(array, 0, -1)  # channels first -> channels last
     if array.ndim == 3 and array.shape[-1] == 1:
@@ -89,14 +137,25 @@ def show_images(
         images = list(images)
     if isinstance(images, (str, bytes)) or not isinstance(images, Sequence) or len(images) == 0:
         raise ValueError("images must be a non-empty list of images or a (N, C, H, W) tensor")
+    if len(images) > MAX_IMAGES:
+        raise ValueError(
+            f"images holds {len(images)} images; show at most {MAX_IMAGES} at once, "
+            "e.g. images[:64]"
+        )
+    if titles is not None and (isinstance(titles, str) or not isinstance(titles, Sequence)):
+        raise TypeError(f"titles must be a list of strings, one per image, got {titles!r}")
     if titles is not None and len(titles) != len(images):
         raise ValueError(
             f"titles must have one entry per image: {len(images)} images, {len(titles)} titles"
         )
     if ncols is None:
         ncols = min(len(images), 8)
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or not 1 <= ncols <= MAX_COLUMNS:
+        raise ValueError(
+            f"ncols must be a positive integer of at most {MAX_COLUMNS}, got {ncols!r}"
+        )
+    _check_number(size, "size", low=0.1, high=20)
+    _check_cmap(cmap)
     nrows = math.ceil(len(images) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows), squeeze=False)
     for index, ax in enumerate(axes.flat):
@@ -128,6 +187,8 @@ def show_heatmap(
     ('values', 6)
     """
     array = _numpy_of(matrix, "matrix")
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"matrix must hold real numbers, got dtype {array.dtype}")
     if array.ndim == 1:
         array = array[None, :]
     if array.ndim != 2 or array.size == 0:
@@ -135,16 +196,34 @@ def show_heatmap(
             f"matrix must be a non-empty 1-D or 2-D tensor, got shape {tuple(array.shape)}"
         )
     array = array.astype(float)
+    finite = array[np.isfinite(array)]
+    if finite.size == 0:
+        raise ValueError(
+            "matrix holds no finite value (all NaN or inf): there is nothing to colour"
+        )
+    if ax is not None:
+        _check_axes(ax, "ax")
+    if annotate is not None and not isinstance(annotate, bool):
+        raise TypeError(f"annotate must be True, False or None (automatic), got {annotate!r}")
+    try:
+        format(0.5, fmt)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"fmt must be a number format such as '.2f' or '.0f', got {fmt!r}"
+        ) from None
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a string or None, got {title!r}")
+    _check_cmap(cmap)
     if ax is None:
         _, ax = plt.subplots(
             figsize=(min(0.6 * array.shape[1] + 1.5, 9), min(0.6 * array.shape[0] + 1, 7))
         )
-    image = ax.imshow(array, cmap=cmap)
+    image = ax.imshow(array, cmap=cmap, vmin=finite.min(), vmax=finite.max())
     ax.figure.colorbar(image, ax=ax)
     if annotate is None:
         annotate = array.shape[0] <= 12 and array.shape[1] <= 12
     if annotate:
-        middle = (np.nanmax(array) + np.nanmin(array)) / 2
+        middle = (finite.max() + finite.min()) / 2
         for (row, col), value in np.ndenumerate(array):
             ax.text(
                 col,
@@ -189,17 +268,30 @@ def show_history(
             "e.g. {'train_loss': [...]} or train.History.curves()"
         )
     for name, values in history.items():
-        if not str(name).endswith(("_loss", "_accuracy")):
+        if not isinstance(name, str) or not name.endswith(("_loss", "_accuracy")):
             raise ValueError(f"history names must end in '_loss' or '_accuracy', got {name!r}")
-        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
+        if (
+            isinstance(values, (str, bytes))
+            or not isinstance(values, Sequence)
+            or not values
+            or not all(
+                isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+                for value in values
+            )
+        ):
             raise ValueError(
-                f"history[{name!r}] must be a non-empty list of numbers, one per epoch"
+                f"history[{name!r}] must be a non-empty list of numbers, one per epoch, "
+                f"got {values!r:.60}"
             )
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(10, 3.5))
+    if isinstance(axes, (str, bytes)):
+        raise TypeError(f"axes must hold two matplotlib Axes (loss, accuracy), got {axes!r}")
     axes = np.asarray(axes, dtype=object).reshape(-1)
     if len(axes) != 2:
         raise ValueError(f"axes must hold two Axes (loss, accuracy), got {len(axes)}")
+    for index, ax in enumerate(axes):
+        _check_axes(ax, f"axes[{index}]")
     for name, values in history.items():
         label, kind = str(name).rsplit("_", 1)
         array = np.asarray(values, dtype=float)
@@ -241,9 +333,17 @@ def draw_pixels(
     >>> [round(size * fig.dpi) for size in fig.get_size_inches()]  # 12 + 20 + 12 + 5 + 12
     [61, 42]
     """
+    if not isinstance(fig, Figure):
+        raise TypeError(
+            "fig must be a matplotlib Figure (e.g. matplotlib.figure.Figure() or plt.figure()), "
+            f"got {type(fig).__name__}"
+        )
     if isinstance(images, (str, bytes)) or not isinstance(images, Sequence) or not images:
         raise ValueError("images must be a non-empty list of images")
-    if isinstance(titles, str) or len(titles) != len(images):
+    _check_number(dpi, "dpi", low=1, high=1000, integer=True)
+    _check_number(gap, "gap", low=0, high=1000, integer=True)
+    _check_number(title_height, "title_height", low=0, high=1000, integer=True)
+    if isinstance(titles, str) or not isinstance(titles, Sequence) or len(titles) != len(images):
         raise ValueError(
             f"titles must be a list with one title per image: {len(images)} images, got {titles!r}"
         )

@@ -102,6 +102,17 @@ def progress_bar(iterable: Iterable, *, desc: str | None = None, total: int | No
     """
     from tqdm.auto import tqdm
 
+    if not isinstance(iterable, Iterable):
+        raise TypeError(
+            f"iterable must be something to loop over (a list, a DataLoader), "
+            f"got {type(iterable).__name__}"
+        )
+    if desc is not None and not isinstance(desc, str):
+        raise TypeError(f"desc must be a short text such as 'train', or None, got {desc!r}")
+    if total is not None and (isinstance(total, bool) or not isinstance(total, int) or total < 0):
+        raise ValueError(
+            f"total must be the number of items (an integer >= 0) or None, got {total!r}"
+        )
     if total is None:
         try:
             total = len(iterable)
@@ -122,6 +133,10 @@ def accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
 
     >>> accuracy(torch.tensor([[2.0, 1.0], [0.0, 3.0], [1.0, 0.0]]), torch.tensor([0, 1, 1]))
     0.6666666666666666
+    >>> accuracy(torch.tensor([[float("nan"), 0.0]]), torch.tensor([0]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: logits holds 1 NaN or inf value(s): ...
     """
     if not isinstance(logits, torch.Tensor) or not isinstance(y, torch.Tensor):
         raise TypeError(
@@ -132,8 +147,27 @@ def accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
             "logits must have shape (N, classes) and y shape (N,) with N > 0, "
             f"got {tuple(logits.shape)} and {tuple(y.shape)}"
         )
-    if y.is_floating_point():
+    if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool:
         raise ValueError(f"y must hold class indices (an integer dtype), got {y.dtype}")
+    if logits.shape[1] == 0 or logits.is_complex() or logits.dtype == torch.bool:
+        raise ValueError(
+            f"logits must hold one real score per class, got shape {tuple(logits.shape)} "
+            f"and dtype {logits.dtype}"
+        )
+    if logits.is_floating_point():
+        bad = int((~torch.isfinite(logits)).sum())
+        if bad:
+            raise ValueError(
+                f"logits holds {bad} NaN or inf value(s): their argmax means nothing, so there "
+                "is no accuracy to report; check the model's output (a diverged training or "
+                "NaN in the data makes them)"
+            )
+    low, high = int(y.min()), int(y.max())
+    if low < 0 or high >= logits.shape[1]:
+        raise ValueError(
+            f"y must hold class indices from 0 to {logits.shape[1] - 1} (logits has "
+            f"{logits.shape[1]} columns), got {high if high >= logits.shape[1] else low}"
+        )
     return int((logits.argmax(dim=1) == y).sum()) / len(y)
 
 
@@ -173,22 +207,43 @@ def train_epoch(
     >>> loss > 0, 0 <= acc <= 1
     (True, True)
     """
+    loss, acc, _ = _train(model, loader, loss_fn, optimizer, desc, "loader")
+    return loss, acc
+
+
+def _train(
+    model: nn.Module,
+    loader: Iterable,
+    loss_fn: Callable[..., torch.Tensor],
+    optimizer: torch.optim.Optimizer,
+    desc: str,
+    name: str,
+) -> tuple[float, float, float]:
+    """train_epoch, also returning the loss of the first batch (before its step)."""
     device = model_device(model)
     _check_loss_fn(loss_fn)
     _check_optimizer(optimizer, model)
+    _check_desc(desc)
     model.train()
     totals = _Totals(device)
-    for X, y in _batches(loader, "loader", desc):
-        logits = _forward(model, X.to(device), first=totals.seen == 0)
+    for index, (X, y) in enumerate(_batches(loader, name, desc), start=1):
+        totals.check_inputs(X, y, index, name)
+        logits = _forward(model, X.to(device), first=index == 1)
+        _check_output(logits, y, index, name)
         y = y.to(device)
-        if totals.seen == 0:
-            _check_output(logits, y)
-        losses = loss_fn(logits, y)
+        losses = _loss(loss_fn, logits, y, first=index == 1)
         optimizer.zero_grad()
-        _batch_mean(losses, y).backward()
+        _backward(_batch_mean(losses, y), first=index == 1)
         optimizer.step()
         totals.add(logits, y, losses)
-    return totals.result("loader")
+    loss, acc = totals.result(name)
+    if not math.isfinite(loss):
+        raise FloatingPointError(
+            f"the training loss became {loss} ({desc}) although every batch of {name} is "
+            f"finite: the training diverged. Try a smaller lr "
+            f"(now {optimizer.param_groups[0]['lr']})."
+        )
+    return loss, acc, totals.first_loss
 
 
 def evaluate(
@@ -207,18 +262,32 @@ def evaluate(
     >>> loss > 0, acc in (0.0, 0.25, 0.5, 0.75, 1.0)
     (True, True)
     """
+    return _evaluate(model, loader, loss_fn, desc, "loader")
+
+
+def _evaluate(
+    model: nn.Module, loader: Iterable, loss_fn: Callable[..., torch.Tensor], desc: str, name: str
+) -> tuple[float, float]:
     device = model_device(model)
     _check_loss_fn(loss_fn)
+    _check_desc(desc)
     model.eval()
     totals = _Totals(device)
     with torch.no_grad():
-        for X, y in _batches(loader, "loader", desc):
-            logits = _forward(model, X.to(device), first=totals.seen == 0)
+        for index, (X, y) in enumerate(_batches(loader, name, desc), start=1):
+            totals.check_inputs(X, y, index, name)
+            logits = _forward(model, X.to(device), first=index == 1)
+            _check_output(logits, y, index, name)
             y = y.to(device)
-            if totals.seen == 0:
-                _check_output(logits, y)
-            totals.add(logits, y, loss_fn(logits, y))
-    return totals.result("loader")
+            totals.add(logits, y, _loss(loss_fn, logits, y, first=index == 1))
+    loss, acc = totals.result(name)
+    if not math.isfinite(loss):
+        raise FloatingPointError(
+            f"model's loss on {name} is {loss} although every batch is finite: its weights "
+            "hold NaN or inf, or its outputs overflow (a diverged training?). Retrain with a "
+            "smaller lr, or load weights saved before it diverged."
+        )
+    return loss, acc
 
 
 def predict(model: nn.Module, loader: Iterable) -> tuple[torch.Tensor, torch.Tensor]:
@@ -232,14 +301,17 @@ def predict(model: nn.Module, loader: Iterable) -> tuple[torch.Tensor, torch.Ten
     device = model_device(model)
     model.eval()
     predicted, labels = [], []
+    totals = _Totals(device)
     with torch.no_grad():
-        for X, y in _batches(loader, "loader", "predict"):
-            logits = _forward(model, X.to(device), first=not predicted)
-            _check_output(logits, y)
+        for index, (X, y) in enumerate(_batches(loader, "loader", "predict"), start=1):
+            totals.check_inputs(X, y, index, "loader")
+            logits = _forward(model, X.to(device), first=index == 1)
+            _check_output(logits, y, index, "loader")
             predicted.append(logits.argmax(dim=1).cpu())
             labels.append(y.cpu())
     if not predicted:
         raise ValueError(_EMPTY.format(name="loader"))
+    totals.check_deferred("loader")
     return torch.cat(predicted), torch.cat(labels)
 
 
@@ -258,7 +330,10 @@ def fit(
 
     After each epoch ``model`` is evaluated on ``val_loader``; when its validation loss is the
     lowest so far, a copy of its ``state_dict`` is kept in ``history.best_state`` (and saved to
-    ``checkpoint_path`` if given). ``log`` receives one line per epoch (``None``: silent).
+    ``checkpoint_path`` if given). An epoch whose validation loss exploded (above
+    ``EXPLODED_FACTOR`` times the untrained model's first-batch loss, or 1) is never the best;
+    when every epoch exploded, ``fit`` raises ``FloatingPointError``. A batch holding NaN or
+    inf raises ``ValueError`` naming it. ``log`` receives one line per epoch (``None``: silent).
     The model ends with the weights of the last epoch: ``model.load_state_dict(
     history.best_state)`` restores the best ones.
 
@@ -279,29 +354,28 @@ def fit(
         raise ValueError(f"num_epochs must be a positive integer, got {num_epochs!r}")
     if log is not None and not callable(log):
         raise TypeError(f"log must be a function such as print, or None, got {log!r}")
-    if checkpoint_path is not None and not isinstance(checkpoint_path, (str, os.PathLike)):
-        raise TypeError(
-            "checkpoint_path must be a file path (str or Path), "
-            f"got {type(checkpoint_path).__name__}"
-        )
+    _check_checkpoint_path(checkpoint_path)
     history = History()
     width = len(str(num_epochs))
+    limit = math.inf
     for epoch in range(1, num_epochs + 1):
         desc = f"epoch {epoch}/{num_epochs}"
-        train_loss, train_acc = train_epoch(model, train_loader, loss_fn, optimizer, desc=desc)
-        if not math.isfinite(train_loss):
-            raise FloatingPointError(
-                f"the training loss became {train_loss} in epoch {epoch}: the training "
-                f"diverged. Try a smaller lr (now {optimizer.param_groups[0]['lr']})."
-            )
-        val_loss, val_acc = evaluate(model, val_loader, loss_fn, desc="validate")
+        train_loss, train_acc, first = _train(
+            model, train_loader, loss_fn, optimizer, desc, "train_loader"
+        )
+        if epoch == 1:
+            limit = EXPLODED_FACTOR * max(first, 1.0)
+        val_loss, val_acc = _evaluate(model, val_loader, loss_fn, "validate", "val_loader")
         for name, value in zip(
             ("train_loss", "train_accuracy", "val_loss", "val_accuracy"),
             (train_loss, train_acc, val_loss, val_acc),
             strict=True,
         ):
             getattr(history, name).append(value)
-        if history.best_epoch is None or val_loss < history.val_loss[history.best_epoch - 1]:
+        exploded = val_loss > limit
+        if not exploded and (
+            history.best_epoch is None or val_loss < history.val_loss[history.best_epoch - 1]
+        ):
             history.best_epoch = epoch
             history.best_state = {  # a copy: the model's own tensors keep changing
                 key: value.detach().to("cpu", copy=True)
@@ -313,11 +387,52 @@ def fit(
             log(
                 f"epoch {epoch:{width}d}/{num_epochs} | "
                 f"train {_summary(train_loss, train_acc)} | val {_summary(val_loss, val_acc)}"
+                + (" | exploded: not kept as the best" if exploded else "")
             )
+    if history.best_epoch is None:
+        raise FloatingPointError(
+            f"the validation loss exploded in every epoch (last {history.val_loss[-1]:.3g}, "
+            f"against {limit / EXPLODED_FACTOR:.3g} for the untrained model's first batch): the "
+            f"training diverged, or val_loader's data is on another scale than train_loader's. "
+            f"Try a smaller lr (now {optimizer.param_groups[0]['lr']}) and check the data."
+        )
     return history
 
 
+EXPLODED_FACTOR = 1000.0
+"""``fit`` never keeps an epoch as the best when its validation loss is above this factor times
+the untrained model's loss on the first batch (or above the factor itself, if that is larger)."""
+
+
 # --- internals --------------------------------------------------------------------------------
+
+
+def _check_checkpoint_path(checkpoint_path: object) -> None:
+    """A file path whose folder exists, checked before the first epoch trains."""
+    if checkpoint_path is None:
+        return
+    if not isinstance(checkpoint_path, (str, os.PathLike)):
+        raise TypeError(
+            "checkpoint_path must be a file path (str or Path), "
+            f"got {type(checkpoint_path).__name__}"
+        )
+    path = Path(checkpoint_path)
+    if path.is_dir():
+        raise IsADirectoryError(
+            f"checkpoint_path must name a file, got the folder {path}: add a file name, "
+            f"e.g. {path / 'best.pth'}"
+        )
+    if not path.parent.is_dir():
+        raise FileNotFoundError(
+            f"checkpoint_path {path} is in a folder that does not exist ({path.parent}): "
+            "create it first, e.g. Path(folder).mkdir(parents=True, exist_ok=True)"
+        )
+
+
+def _check_desc(desc: object) -> None:
+    if not isinstance(desc, str):
+        raise TypeError(f"desc must be a short text such as 'train', got {desc!r}")
+
 
 _EMPTY = (
     "{name} yields no batches: its dataset is empty, or drop_last=True dropped the only "
@@ -352,7 +467,13 @@ def _batches(loader: Iterable, name: str, desc: str) -> Iterator[tuple[torch.Ten
                 f"{name} must yield (X, y) pairs of tensors, got a {type(batch).__name__}"
                 + (f" of {len(batch)} items" if isinstance(batch, (tuple, list)) else "")
             )
-        yield batch[0], batch[1]
+        X, y = batch
+        if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
+            raise ValueError(
+                f"{name} must yield (X, y) batches with one row of X per entry of y, got X of "
+                f"shape {tuple(X.shape)} and y of shape {tuple(y.shape)}"
+            )
+        yield X, y
 
 
 def _forward(model: nn.Module, X: torch.Tensor, first: bool) -> torch.Tensor:
@@ -370,19 +491,21 @@ def _forward(model: nn.Module, X: torch.Tensor, first: bool) -> torch.Tensor:
         ) from error
 
 
-def _check_output(logits: torch.Tensor, y: torch.Tensor) -> None:
-    """One output row per sample, and class indices the model can output."""
+def _check_output(logits: torch.Tensor, y: torch.Tensor, index: int, name: str) -> None:
+    """One output row per sample, and class indices the model can output (checked on every
+    batch whose labels are on the CPU, and on the first batch wherever they are)."""
     if not isinstance(logits, torch.Tensor) or logits.ndim == 0 or len(logits) != len(y):
         shape = tuple(logits.shape) if isinstance(logits, torch.Tensor) else type(logits).__name__
         raise ValueError(
             f"model returned {shape} for a batch of {len(y)} samples: it must return one row "
             "per sample"
         )
-    if _is_classification(logits, y) and len(y):
+    if _is_classification(logits, y) and len(y) and (index == 1 or y.device.type == "cpu"):
         low, high = int(y.min()), int(y.max())
         if low < 0 or high >= logits.shape[1]:
             raise ValueError(
-                f"the loader has label {high if high >= logits.shape[1] else low} but the model "
+                f"batch {index} of {name} has label {high if high >= logits.shape[1] else low} "
+                "but the model "
                 f"outputs {logits.shape[1]} classes (logits of shape {tuple(logits.shape)}): "
                 f"labels must run from 0 to {logits.shape[1] - 1}; give the last layer "
                 f"{max(high + 1, logits.shape[1])} outputs"
@@ -391,6 +514,43 @@ def _check_output(logits: torch.Tensor, y: torch.Tensor) -> None:
 
 def _is_classification(logits: torch.Tensor, y: torch.Tensor) -> bool:
     return logits.ndim == 2 and y.ndim == 1 and not y.is_floating_point()
+
+
+def _loss(
+    loss_fn: Callable[..., torch.Tensor], logits: torch.Tensor, y: torch.Tensor, first: bool
+) -> torch.Tensor:
+    """loss_fn(logits, y); on the first batch a clear error when it cannot compare them."""
+    if not first:
+        return loss_fn(logits, y)
+    try:
+        losses = loss_fn(logits, y)
+    except (RuntimeError, ValueError, IndexError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ValueError(
+            f"loss_fn cannot compare the model's output of shape {tuple(logits.shape)} with "
+            f"y of shape {tuple(y.shape)} and dtype {y.dtype} ({reason}). Class labels go with "
+            "nn.CrossEntropyLoss; float targets of the output's shape with nn.MSELoss."
+        ) from error
+    if not isinstance(losses, torch.Tensor):
+        raise TypeError(
+            f"loss_fn must return a tensor (such as nn.CrossEntropyLoss() does), "
+            f"got {type(losses).__name__}"
+        )
+    return losses
+
+
+def _backward(loss: torch.Tensor, first: bool) -> None:
+    if not first:
+        loss.backward()
+        return
+    try:
+        loss.backward()
+    except RuntimeError as error:
+        reason = str(error).strip().splitlines()[0]
+        raise ValueError(
+            f"loss_fn returned a loss that backward() cannot differentiate ({reason}): it must "
+            "be computed from the model's output with torch operations"
+        ) from error
 
 
 def _batch_mean(losses: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -405,6 +565,11 @@ def _batch_mean(losses: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return losses.mean()
 
 
+def _checked_at_once(tensor: torch.Tensor) -> bool:
+    """Whether a batch is checked for NaN/inf as it arrives: on the CPU it costs no sync."""
+    return tensor.device.type == "cpu"
+
+
 class _Totals:
     """Running sums over an epoch, kept as tensors on the model's device (no sync per batch)."""
 
@@ -413,10 +578,42 @@ class _Totals:
         self.correct = torch.zeros((), dtype=torch.int64, device=device)
         self.seen = 0
         self.classification = True
+        self.first_loss = math.nan  # the first batch's mean loss, before any step
+        self.inputs_finite = torch.ones((), dtype=torch.bool, device=device)
+        self.deferred = False  # whether some batch was checked on its device, without a sync
+
+    def check_inputs(self, X: torch.Tensor, y: torch.Tensor, index: int, name: str) -> None:
+        """NaN or inf in a batch: a clear error naming it (CPU batches at once; batches already
+        on an accelerator are checked without a sync, and reported at the end)."""
+        for part, tensor in (("X", X), ("y", y)):
+            if not (tensor.is_floating_point() or tensor.is_complex()):
+                continue
+            if not _checked_at_once(tensor):
+                self.inputs_finite &= torch.isfinite(tensor).all().to(self.inputs_finite.device)
+                self.deferred = True
+                continue
+            bad = int((~torch.isfinite(tensor)).sum())
+            if bad:
+                raise ValueError(
+                    f"batch {index} of {name} holds {bad} NaN or inf value(s) in its "
+                    f"{'inputs X' if part == 'X' else 'targets y'}: the data is broken, not the "
+                    "training. Clean it, or find the step that makes them (e.g. a division by a "
+                    "zero standard deviation, or log of 0)."
+                )
+
+    def check_deferred(self, name: str) -> None:
+        if self.deferred and not bool(self.inputs_finite):
+            raise ValueError(
+                f"a batch of {name} holds NaN or inf values in X or y (checked on the device at "
+                "the end): the data is broken, not the training. Clean it before training."
+            )
 
     def add(self, logits: torch.Tensor, y: torch.Tensor, losses: torch.Tensor) -> None:
         n = len(y)
-        self.loss += _batch_mean(losses, y).detach() * n  # summed in float64
+        mean = _batch_mean(losses, y).detach()
+        if self.seen == 0:
+            self.first_loss = float(mean)
+        self.loss += mean * n  # summed in float64
         if _is_classification(logits, y):
             self.correct += (logits.detach().argmax(dim=1) == y).sum()
         else:
@@ -426,6 +623,7 @@ class _Totals:
     def result(self, name: str) -> tuple[float, float]:
         if self.seen == 0:
             raise ValueError(_EMPTY.format(name=name))
+        self.check_deferred(name)
         acc = self.correct.item() / self.seen if self.classification else math.nan
         return self.loss.item() / self.seen, acc
 

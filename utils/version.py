@@ -13,11 +13,16 @@ import re
 import torch
 
 
-def _release(version: str) -> tuple[int, ...]:
+def _release(version: str, argument: str = "version") -> tuple[int, ...]:
     """The numeric release of a version string: "2.9.1+cu128" -> (2, 9, 1)."""
+    if not isinstance(version, str):
+        raise TypeError(
+            f"{argument} must be a version string such as '2.10', got {type(version).__name__} "
+            f"{version!r} (write the version in quotes: 2.10 as a number is 2.1)"
+        )
     match = re.match(r"\d+(?:\.\d+)*", version.strip())
     if match is None:
-        raise ValueError(f"version must look like '2.10' or '2.9.1', got {version!r}")
+        raise ValueError(f"{argument} must look like '2.10' or '2.9.1', got {version!r}")
     return tuple(int(part) for part in match.group().split("."))
 
 
@@ -33,7 +38,9 @@ def has_version(installed: str, needed: str, what: str, package: str = "torch") 
     """
     if not isinstance(what, str) or not what:
         raise TypeError(f"what must name the API the cell needs, got {what!r}")
-    if _release(installed) >= _release(needed):
+    if not isinstance(package, str) or not package:
+        raise TypeError(f"package must name the package, such as 'torch', got {package!r}")
+    if _release(installed, "installed") >= _release(needed, "needed"):
         return True
     print(
         f"⏭ {what} needs {package} {needed} or newer; this is {package} {installed}, "

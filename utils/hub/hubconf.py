@@ -27,14 +27,16 @@ _LENET5_CLASSES = 5
 def _verified_weights(name: str) -> _Path:
     """The shipped weight file ``name``, after checking it against utils/hub/weights/SHA256SUMS."""
     path = _WEIGHTS_DIR / name
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"the course's weight file {path} is missing: reinstall the course package, or in a "
-            "clone run: python tools/make_weights.py"
-        )
-    recorded = dict(
-        reversed(line.split()) for line in (_WEIGHTS_DIR / "SHA256SUMS").read_text().splitlines()
-    )
+    sums = _WEIGHTS_DIR / "SHA256SUMS"
+    advice = "reinstall the course package, or in a clone run: python tools/make_weights.py"
+    for needed in (path, sums):
+        if not needed.is_file():
+            raise FileNotFoundError(f"the course's weight file {needed} is missing: {advice}")
+    recorded = {}
+    for line in sums.read_text(errors="replace").splitlines():
+        parts = line.split()
+        if len(parts) == 2:
+            recorded[parts[1].lstrip("*")] = parts[0]
     actual = hashlib.sha256(path.read_bytes()).hexdigest()
     if recorded.get(name) != actual:
         raise RuntimeError(
@@ -54,10 +56,14 @@ def lenet5(pretrained: bool = False, num_classes: int | None = None):
     num_classes (int): outputs of a fresh model (default 10). With ``pretrained=True`` leave it
         out, then replace ``model.classifier[-1]`` to train a new head.
     """
+    import pickle
+
     import torch
 
     from utils.models import LeNet5
 
+    if not isinstance(pretrained, bool):
+        raise TypeError(f"pretrained must be True or False, got {pretrained!r}")
     if not pretrained:
         return LeNet5(num_classes=10 if num_classes is None else num_classes)
     if num_classes not in (None, _LENET5_CLASSES):
@@ -67,7 +73,15 @@ def lenet5(pretrained: bool = False, num_classes: int | None = None):
             "load it without num_classes and replace model.classifier[-1] for other classes"
         )
     model = LeNet5(num_classes=_LENET5_CLASSES)
-    model.load_state_dict(
-        torch.load(_verified_weights(_LENET5_FILE), map_location="cpu", weights_only=True)
-    )
+    path = _verified_weights(_LENET5_FILE)
+    try:
+        model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+    except (pickle.UnpicklingError, RuntimeError, EOFError, KeyError, ValueError, TypeError):
+        # not the library's message: it advises loading unsafely, wrong for a file that is not
+        # what it should be
+        raise RuntimeError(
+            f"the course's weight file {path} matches its recorded SHA-256 but is not a LeNet-5 "
+            "checkpoint (SHA256SUMS was changed with it): restore both with git, or rebuild "
+            "them with: python tools/make_weights.py"
+        ) from None
     return model.eval()
