@@ -3,6 +3,7 @@ in the chapter's code, every named idea has its words in the text."""
 
 import nbformat
 import pytest
+import torch
 from notebook_source import spec_gaps
 
 from tools import nbtools
@@ -111,3 +112,31 @@ def stored_output_text(stem):
 def test_stored_outputs_show_what_the_prose_states(stem):
     shown = stored_output_text(stem)
     assert [text for text in STORED_OUTPUTS[stem] if text not in shown] == []
+
+
+# Claims of chapter 01 that its cells state in prose (claims/01_tensors.md cites these).
+def test_broadcasting_stretches_without_copying():
+    column = torch.tensor([[0.0], [10.0], [20.0]])
+    stretched = column.expand(3, 4)
+    assert stretched.data_ptr() == column.data_ptr() and stretched.stride() == (1, 0)
+
+
+def test_in_place_change_of_a_leaf_that_requires_grad_is_refused():
+    leaf = torch.zeros(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        leaf.add_(1)
+
+
+def test_in_place_forms_keep_the_memory_and_out_of_place_forms_do_not():
+    x = torch.zeros(3)
+    address = x.data_ptr()
+    x += 1
+    x[0] = 5
+    x.clamp_(max=2)
+    assert x.data_ptr() == address and x.tolist() == [2.0, 1.0, 1.0]
+    assert x.add(1).data_ptr() != address and (x + 1).data_ptr() != address
+
+
+def test_legacy_constructor_copies_a_list_as_float32():
+    assert torch.Tensor([5, 3]).dtype == torch.float32
+    assert torch.Tensor(5, 3).shape == (5, 3)
