@@ -107,6 +107,10 @@ AUTOGRAD_IDEAS = {
         "calls": ["quiver", "contour", "grad", "jacobian", "meshgrid", "fit_line"],
         "text": ["steepest", "reverse", "scalar", "stop-gradient", "create_graph", "Jacobian"],
     },
+    "03_computation_graphs": {
+        "calls": ["saved_tensors_hooks", "no_grad", "graph_text", "confirm"],
+        "text": ["fan", "add", "saved", "memory", "arrows", "against them"],
+    },
 }
 
 
