@@ -2,6 +2,7 @@
 class and method is called in the chapter's code, every named idea has its words in the text."""
 
 import pytest
+import torch
 from notebook_source import code_and_text, spec_gaps
 
 # Functions, classes and methods each chapter must call (as `name(`), from COURSE_SPEC.md.
@@ -53,7 +54,7 @@ REQUIRED_WORDS = {
 REQUIRED_TEXT = {
     "02_autograd": [
         "leaf", "grad_fn", "Variable", "deprecated", "accumulate", "vector-Jacobian",
-        "no_grad", "inference_mode", "Changed in recent PyTorch", "Common mistake",
+        "no_grad", "inference_mode", "Changed in PyTorch 0.4", "Pitfall",
     ],
     "03_computation_graphs": [
         "directed acyclic graph", "dynamic", "leaves", "root", "operators", "Graphviz",
@@ -98,3 +99,42 @@ def test_transforms_chapter_shows_the_v2_twin_of_each_transform():
         or (name in ("RandomAffine", "ColorJitter") and "(transforms, v2)" in code)
     ]
     assert shown == V2_TWINS
+
+
+# Chapters 02 and 03 after issue 13 (the ideas first): what each must now also show.
+AUTOGRAD_IDEAS = {
+    "02_autograd": {
+        "calls": ["quiver", "contour", "grad", "jacobian", "meshgrid", "fit_line"],
+        "text": ["steepest", "reverse", "scalar", "stop-gradient", "create_graph", "Jacobian"],
+    },
+    "03_computation_graphs": {
+        "calls": ["saved_tensors_hooks", "no_grad", "graph_text", "confirm"],
+        "text": ["fan", "add", "saved", "memory", "arrows", "against them"],
+    },
+}
+
+
+@pytest.mark.parametrize("stem", AUTOGRAD_IDEAS)
+def test_autograd_chapters_teach_the_ideas_first(stem):
+    wanted = AUTOGRAD_IDEAS[stem]
+    assert spec_gaps(stem, wanted["calls"], wanted["text"]) == []
+
+
+def test_zero_grad_sets_gradients_to_none():
+    weight = torch.nn.Parameter(torch.ones(2))
+    (weight * 3).sum().backward()
+    optimizer = torch.optim.SGD([weight], lr=0.1)
+    optimizer.zero_grad()
+    assert weight.grad is None
+
+
+def test_descent_without_zeroing_swings_around_the_minimum():
+    t = torch.tensor(5.0, requires_grad=True)
+    path = []
+    for _ in range(50):
+        ((t - 1) ** 2).backward()
+        with torch.no_grad():
+            t -= 0.1 * t.grad
+        path.append(t.item())
+    crossings = sum((a - 1) * (b - 1) < 0 for a, b in zip(path, path[1:], strict=False))
+    assert crossings >= 5 and abs(path[-1] - 1) > 1

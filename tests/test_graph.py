@@ -1,5 +1,6 @@
 """utils.graph: pictures with Graphviz's `dot`, the same graph as text without it, clear errors."""
 
+import re
 import shutil
 
 import pytest
@@ -145,3 +146,34 @@ def test_flags_must_be_booleans(flag, value):
     for draw in (graph.make_graph, graph.show_graph):
         with pytest.raises(TypeError, match=f"{flag} must be True or False, got {value!r}"):
             draw(w * 2, **{flag: value})
+
+
+def test_mul_saves_its_inputs_and_add_saves_no_tensor(linear):
+    # chapter 03: "the multiplication saves both of its inputs ... the addition saves no tensor"
+    y, params = linear
+    mul = y.grad_fn.next_functions[0][0]
+    assert mul._saved_self is params["w"] and mul._saved_other is params["x"]
+    assert [name for name in dir(y.grad_fn) if name.startswith("_saved")] == ["_saved_alpha"]
+    detailed = graph.make_graph(y, params=params, show_attrs=True, show_saved=True).source
+    assert "alpha: 1" in detailed and "[saved tensor]" in detailed
+
+
+def test_backward_frees_the_saved_tensors():
+    # chapter 03: "a graph can be walked only once: backward() freed the tensors it saved"
+    w = torch.tensor([2.0], requires_grad=True)
+    z = w * w
+    z.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        z.backward()
+
+
+def test_torchviz_arrows_run_from_the_leaves_to_the_output(linear):
+    # chapter 03: "the arrows follow the forward computation ... the last one enters the output"
+    y, params = linear
+    source = graph.make_graph(y, params=params).source
+    arrows = [line.strip() for line in source.splitlines() if "->" in line]
+    labels = dict(re.findall(r"^\s*(n\d+) \[label=\"?([^\s\"\]]+)", source, re.M))
+    assert arrows[-1] == "n1 -> n0" and labels["n1"] == "AddBackward0"
+    leaf_arrows = [a for a in arrows if labels.get(a.split(" -> ")[0]) in params]
+    assert len(leaf_arrows) == 3
+    assert all(labels[a.split(" -> ")[1]] == "AccumulateGrad" for a in leaf_arrows)
