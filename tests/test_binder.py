@@ -10,8 +10,8 @@ def lines(name: str) -> list[str]:
     return [line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0]]
 
 
-def test_apt_txt_installs_graphviz():
-    assert "graphviz" in lines("apt.txt")
+def test_apt_txt_installs_graphviz_and_fashion_mnist():
+    assert {"graphviz", "dataset-fashion-mnist"} <= set(lines("apt.txt"))
 
 
 def test_runtime_is_the_python_the_outputs_are_made_with():
@@ -23,5 +23,5 @@ def test_runtime_is_the_python_the_outputs_are_made_with():
 
 def test_readme_links_binder_to_this_repository():
     owner_repo = nbtools.repository_url().removeprefix("https://github.com/")
-    link = f"https://mybinder.org/v2/gh/{owner_repo}/main?urlpath=lab/tree/chapters"
+    link = f"https://mybinder.org/v2/gh/{owner_repo}/main?urlpath=lab/tree/student"
     assert f"]({link})" in (nbtools.ROOT / "README.md").read_text(encoding="utf-8")
