@@ -61,7 +61,7 @@ REQUIRED_CALLS = {
     LOSSES: [
         "nn.Softmax", "softmax", "log_softmax", "cross_entropy", "binary_cross_entropy_with_logits",
         "kl_divergence", "entropy", "logsumexp", "sigmoid", "one_hot", "cosine_similarity",
-        "softmax.softmax_widget", "softmax.draw_softmax", "softmax.softmax_cross_entropy",
+        "softmax.softmax_widget", "softmax.draw_softmax",
         "nn.LogSoftmax", "backward", "log_prob", "catch_warnings",
     ],
     OPTIMIZERS: [
@@ -81,7 +81,9 @@ REQUIRED_CALLS = {
 REQUIRED_TEXT = {
     LOSSES: [
         "entropy", "cross-entropy", "KL divergence", "0.693", "ln 2", "temperature",
-        "softmax − one-hot", "Common mistake", "Changed in recent PyTorch", "0.8025", "0.9627",
+        "softmax − one-hot", "Pitfall", "Changed in PyTorch 2.12", "0.9627", "0.8483",
+        "negative log-likelihood", "maximum likelihood", "balanced", "entropy of the prior",
+        "MSE on a sigmoid", "confidently wrong", "median", "Reference:",
         "batchmean", "log-probabilities", "without a sigmoid", "wrong dtype", "pos_weight",
         "label_smoothing", "ignore_index", "reduction", "weight", "(3, 1)", "blank",
     ],
@@ -105,6 +107,8 @@ def test_chapter_calls_every_listed_function_and_names_every_listed_idea(stem):
         (LOSSES, ["0.1135", "0.8292", "1.1019", "1.0128", "0.4170", "1.3133", "1.5671", "0.5224"]),
         (LOSSES, ["0.2539", "1.8210", "0.3642", "-2.3333", "11.7856", "1.4732", "12.7158"]),
         (LOSSES, ["0.8500", "0.5429", "0.8000, 0.7000", "1.5000", "0.0167, 0.9833", "0.9627"]),
+        (LOSSES, ["0.8483", "0.8018", "-0.0049", "-0.9975", "0.6667", "1.3333", "-1.0006"]),
+        (LOSSES, ["0.7000, 0.2000, 0.1000", "tensor(100.), tensor(40.)", "0.3553", "2.3605"]),
         (OPTIMIZERS, ["1.1628", "diverging", "oscillating forever", "one step"]),
     ],
 )
@@ -147,6 +151,30 @@ def test_a_plain_cell_before_each_widget_shows_its_default_readout(call):
     assert plain, f"{stem}: no plain cell calling {draw} before {call}"
     printed = "".join(o.get("text", "") for o in plain[-1].outputs if o.output_type == "stream")
     assert printed.strip() == factory().readout_text
+
+
+def test_no_chapter_mentions_an_article_and_the_old_mistake_boxes_are_pitfalls():
+    for stem in (LOSSES, OPTIMIZERS):
+        _, text = code_and_text(stem)
+        assert "article" not in text.lower() and "Common mistake" not in text, stem
+
+
+def stored_lines(stem):
+    nb = nbformat.read(nbtools.CHAPTERS_DIR / f"{stem}.ipynb", as_version=4)
+    return [
+        line for cell in nb.cells for line in nbtools.shown_text(cell, streams=True).splitlines()
+    ]
+
+
+def test_every_visible_check_of_the_stored_outputs_passed():
+    for stem in (LOSSES, OPTIMIZERS):
+        checks = [line for line in stored_lines(stem) if line.startswith(("✅", "❌"))]
+        assert checks and all(line.startswith("✅") for line in checks), stem
+
+
+def test_the_cross_entropy_pushes_about_200_times_harder_at_minus_6():
+    (line,) = [line for line in stored_lines(LOSSES) if "times harder" in line]
+    assert 190 <= int(line.split("pushes ")[1].split(" times")[0]) <= 210
 
 
 def test_the_widgets_default_temperature_and_target_match_the_printed_example():
