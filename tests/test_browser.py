@@ -54,10 +54,11 @@ SLIDER_MOVES = [
     # Chapter 06, the softmax widget (utils/widgets/softmax.py): a logit and the temperature.
     SliderMove("chapters/06_*.ipynb", "z0", "CE(target"),
     SliderMove("chapters/06_*.ipynb", "T", "CE(target"),
-    # Chapter 07 (utils/widgets/descent.py): learning rate on y = 4x², then lr and momentum.
-    SliderMove("chapters/07_*.ipynb", "lr", "per step"),
-    SliderMove("chapters/07_*.ipynb", "lr", "SGD + momentum"),
-    SliderMove("chapters/07_*.ipynb", "momentum", "SGD + momentum"),
+    # Chapter 07 (utils/widgets/descent.py): learning rate on y = 4x² (starts oscillating at
+    # 0.2), then lr and momentum in the valley.
+    SliderMove("chapters/07_*.ipynb", "lr", "per step", after=r"^lr = 0\.205 · oscillating "),
+    SliderMove("chapters/07_*.ipynb", "lr", "SGD + momentum", after=r"^lr = 0\.31 · "),
+    SliderMove("chapters/07_*.ipynb", "momentum", "SGD + momentum", after=r"momentum 0\.55: "),
     # Chapter 07: the beta of an exponentially weighted average, then the optimizer race.
     SliderMove("chapters/07_*.ipynb", "beta", "memory ≈", after=r"^beta = 0\.91 "),
     SliderMove("chapters/07_*.ipynb", "lr1", "after 100 steps", after=r"^SGD \(lr 0\.00126\)"),

@@ -78,3 +78,66 @@ def test_set_rejects_unknown_controls():
         ValueError, match=r"unknown control\(s\) \['c'\]; this plot has \['a', 'b'\]"
     ):
         live.set(c=1)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (12, r"a must be between 0 and 10 \(the slider's range\), got 12"),
+        (-1, r"a must be between 0 and 10 \(the slider's range\), got -1"),
+        (float("nan"), "a must be a finite number, got nan"),
+        (float("inf"), "a must be a finite number, got inf"),
+    ],
+)
+def test_set_refuses_a_value_the_slider_would_clamp_and_moves_nothing(value, message):
+    calls = []
+    live = make_plot(calls)
+    with pytest.raises(ValueError, match=message):
+        live.set(b=4, a=value)
+    assert live.controls["b"].value == 2 and calls == [(1, 2)]  # nothing moved, no redraw
+
+
+def test_set_refuses_a_menu_choice_that_is_not_offered():
+    live = LivePlot({"k": ipywidgets.Dropdown(options=[1, 3, 5], value=3)}, lambda fig, k: str(k))
+    with pytest.raises(ValueError, match=r"k must be one of \[1, 3, 5\], got 4"):
+        live.set(k=4)
+    assert live.set(k=5).readout_text == "5"
+
+
+def test_a_log_slider_accepts_its_own_ends_and_refuses_beyond():
+    from utils.widgets import float_slider
+
+    live = LivePlot({"lr": float_slider("lr", 0.01, 1e-4, 1.0, 0.1, log=True)}, lambda f, lr: "")
+    live.set(lr=1.0).set(lr=1e-4)
+    with pytest.raises(ValueError, match=r"lr must be between 0.0001 and 1 \(the slider's range\)"):
+        live.set(lr=3.0)
+
+
+def test_last_error_holds_what_draw_raised_and_clears_when_it_works_again():
+    live = LivePlot({"x": ipywidgets.IntSlider(value=0)}, lambda fig, x: str(1 / x))
+    assert isinstance(live.last_error, ZeroDivisionError)
+    assert live.readout_text.startswith("⚠ could not draw: ZeroDivisionError")
+    live.set(x=2)
+    assert live.last_error is None and live.readout_text == "0.5"
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (-0.5, "lr must be between 0.0 and 1.0 for its slider, got -0.5"),
+        (float("nan"), "lr must be a finite number, got nan"),
+        (True, "lr must be a finite number, got True"),
+    ],
+)
+def test_float_slider_refuses_a_start_it_would_move(value, message):
+    from utils.widgets import float_slider
+
+    with pytest.raises(ValueError, match=message):
+        float_slider("lr", value, 0.0, 1.0, 0.1)
+
+
+def test_float_slider_builds_log_ranges_in_decades():
+    from utils.widgets import float_slider
+
+    log = float_slider("lr", 0.01, 1e-4, 1.0, 0.1, log=True)
+    assert (log.min, log.max, log.value, log.step) == (-4.0, 0.0, 0.01, 0.1)

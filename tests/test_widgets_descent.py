@@ -300,10 +300,10 @@ def slider_spec(control):
 
 
 def test_widget_controls_have_short_stable_descriptions():
-    assert slider_spec(descent.lr_widget().controls["lr"]) == ("lr", 0.005, 0.3, 0.005, 0.05)
+    assert slider_spec(descent.lr_widget().controls["lr"]) == ("lr", 0.005, 0.3, 0.005, 0.2)
     assert slider_spec(descent.ewa_widget().controls["beta"]) == ("beta", 0.0, 0.99, 0.01, 0.9)
     momentum = descent.momentum_widget().controls
-    assert slider_spec(momentum["lr"]) == ("lr", 0.01, 0.6, 0.01, 0.3)
+    assert slider_spec(momentum["lr"]) == ("lr", 0.01, 1.0, 0.01, 0.3)
     assert slider_spec(momentum["momentum"]) == ("momentum", 0.0, 0.95, 0.05, 0.5)
     race = descent.race_widget().controls
     assert list(race) == ["opt1", "lr1", "opt2", "lr2"]
@@ -311,7 +311,7 @@ def test_widget_controls_have_short_stable_descriptions():
     assert isinstance(race["lr1"], ipywidgets.FloatLogSlider)
     assert (race["lr1"].min, race["lr1"].max, race["lr1"].step, race["lr1"].base) == (
         -4,
-        0,
+        1,
         0.1,
         10,
     )
@@ -439,3 +439,101 @@ def test_moving_a_control_changes_readout_and_image_in_every_widget():
         live.controls[name].value = value
         assert live.readout_text != text, name
         assert bytes(live.image.value) != image, name
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: descent.lr_widget(lr=0.5), "lr must be between 0.005 and 0.3 for its slider"),
+        (lambda: descent.momentum_widget(lr=1.5), "lr must be between 0.01 and 1.0 for its slider"),
+        (
+            lambda: descent.momentum_widget(momentum=0.97),
+            "momentum must be between 0.0 and 0.95 for its slider",
+        ),
+        (lambda: descent.race_widget(lr1=50.0), "lr1 must be between 0.0001 and 10 for its slider"),
+        (lambda: descent.race_widget(lr2=1e-6), "lr2 must be between 0.0001 and 10 for its slider"),
+        (
+            lambda: descent.ewa_widget(beta=0.995),
+            "beta must be between 0.0 and 0.99 for its slider",
+        ),
+    ],
+)
+def test_a_start_outside_a_slider_is_refused_not_moved(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+@pytest.mark.parametrize(
+    "make, values, message",
+    [
+        (
+            descent.lr_widget,
+            {"lr": 0.31},
+            r"lr must be between 0.005 and 0.3 \(the slider's range\)",
+        ),
+        (descent.lr_widget, {"lr": float("nan")}, "lr must be a finite number, got nan"),
+        (descent.ewa_widget, {"beta": 1.0}, r"beta must be between 0 and 0.99"),
+        (descent.momentum_widget, {"momentum": -0.1}, r"momentum must be between 0 and 0.95"),
+        (descent.momentum_widget, {"lr": float("inf")}, "lr must be a finite number, got inf"),
+        (descent.race_widget, {"lr1": 20.0}, r"lr1 must be between 0.0001 and 10"),
+        (descent.race_widget, {"opt2": "Adamm"}, r"opt2 must be one of \['ASGD'"),
+    ],
+)
+def test_moving_a_control_out_of_range_raises_and_leaves_the_picture(make, values, message):
+    live = make()
+    image, text = bytes(live.image.value), live.readout_text
+    with pytest.raises(ValueError, match=message):
+        live.set(**values)
+    assert bytes(live.image.value) == image and live.readout_text == text
+
+
+def test_the_lr_widget_starts_where_the_path_oscillates():
+    live = descent.lr_widget()
+    assert live.controls["lr"].value == 0.2 and "oscillating (x × -0.60" in live.readout_text
+
+
+def test_the_momentum_ranges_hold_the_derived_optimum():
+    """Heavy-ball theory for curvatures 0.2 and 4: lr = 4 / (√4 + √0.2)², momentum =
+    ((√20 − 1) / (√20 + 1))²; the sliders reach both, and there the rate is √momentum."""
+    low, high = descent.VALLEY_CURVATURES
+    best_lr = 4 / (high**0.5 + low**0.5) ** 2
+    best_momentum = (((high / low) ** 0.5 - 1) / ((high / low) ** 0.5 + 1)) ** 2
+    controls = descent.momentum_widget().controls
+    assert controls["lr"].min <= best_lr <= controls["lr"].max
+    assert controls["momentum"].min <= best_momentum <= controls["momentum"].max
+    assert abs(descent.heavy_ball_rate(best_lr, best_momentum) - best_momentum**0.5) < 1e-6
+    nearby = [
+        descent.heavy_ball_rate(best_lr + d_lr, best_momentum + d_m)
+        for d_lr in (-0.05, 0.05)
+        for d_m in (-0.05, 0.05)
+    ]
+    assert min(nearby) > best_momentum**0.5  # a true minimum of the rate
+
+
+@pytest.mark.parametrize("lr, momentum", [(0.3, 0.0), (0.3, 0.5), (0.67, 0.4), (0.8, 0.7)])
+def test_heavy_ball_rate_predicts_the_measured_decay(lr, momentum):
+    _, path = descent.valley_paths(lr, momentum, steps=60)
+    measured = (path.losses[-1] / path.losses[-21]) ** (1 / 40)  # loss ~ rate² per step
+    assert abs(measured - descent.heavy_ball_rate(lr, momentum)) < 0.05
+
+
+def test_the_momentum_widget_draws_paths_and_a_loss_per_step_panel():
+    live = descent.momentum_widget()
+    left, right = live.figure.axes
+    assert right.get_yscale() == "log" and "loss per step" in right.get_title()
+    assert len(left.lines) == 3  # the minimum and the two paths
+    assert [t.get_text() for t in right.texts] == ["SGD", "SGD + momentum 0.50"]
+
+
+@pytest.mark.parametrize(
+    "draw, args",
+    [
+        (descent.draw_parabola, (0.1,)),
+        (descent.draw_ewa, (0.9,)),
+        (descent.draw_valley, (0.3, 0.5)),
+        (descent.draw_race, ("SGD", 0.001, "Adam", 0.1)),
+    ],
+)
+def test_draw_functions_name_a_wrong_figure(draw, args):
+    with pytest.raises(TypeError, match="fig must be a matplotlib Figure"):
+        draw(None, *args)

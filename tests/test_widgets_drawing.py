@@ -59,3 +59,28 @@ def test_color_key_writes_one_coloured_line_per_entry_without_a_legend():
     ]
     heights = [t.get_position()[1] for t in ax.texts]
     assert heights == sorted(heights, reverse=True) and ax.get_legend() is None
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda ax: drawing.label_axes(ax, "t", "x"),
+        lambda ax: drawing.draw_lines(ax, []),
+        lambda ax: drawing.color_key(ax, [("a", "red")]),
+    ],
+)
+@pytest.mark.parametrize("ax", [None, Figure(), "left"])
+def test_helpers_name_a_wrong_ax(call, ax):
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+        call(ax)
+
+
+@pytest.mark.parametrize("fig", [None, Figure().add_subplot(), 3])
+def test_two_panels_names_a_wrong_fig(fig):
+    with pytest.raises(TypeError, match="fig must be a matplotlib Figure"):
+        drawing.two_panels(fig)
+
+
+def test_two_panels_share_y_when_asked():
+    left, right = drawing.two_panels(Figure(), sharey=True)
+    assert left.get_shared_y_axes().joined(left, right)

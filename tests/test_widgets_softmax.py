@@ -192,3 +192,27 @@ def test_draw_labels_the_target_and_keeps_the_axes_fixed():
     assert left.get_ylim() == (0, 1.05)
     assert "target 1" in left.get_xlabel()
     assert right.get_ylim()[0] < 0 < right.get_ylim()[1]
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"z0": 5.5}, r"z0 must be between -5 and 5 \(the slider's range\), got 5.5"),
+        ({"z3": float("nan")}, "z3 must be a finite number, got nan"),
+        ({"T": 0.0}, r"T must be between 0.1 and 5 \(the slider's range\), got 0.0"),
+        ({"T": float("inf")}, "T must be a finite number, got inf"),
+        ({"target": 7}, r"target must be one of \[0, 1, 2, 3, 4\], got 7"),
+    ],
+)
+def test_a_value_the_sliders_would_clamp_is_refused_and_nothing_moves(values, message):
+    live = softmax.softmax_widget()
+    text, image = live.readout_text, bytes(live.image.value)
+    with pytest.raises(ValueError, match=message):
+        live.set(**values)
+    assert live.readout_text == text and bytes(live.image.value) == image
+
+
+@pytest.mark.parametrize("fig", [None, "fig", 1])
+def test_draw_softmax_names_a_wrong_figure(fig):
+    with pytest.raises(TypeError, match="fig must be a matplotlib Figure"):
+        softmax.draw_softmax(fig, [0.0, 1.0], 1.0, 0)

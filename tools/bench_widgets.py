@@ -78,12 +78,13 @@ def sweeps() -> dict[str, tuple[object, list[dict[str, object]]]]:
         ),
         "momentum valley (07)": (
             descent.momentum_widget,
-            [{"lr": round(0.02 * k, 2)} for k in range(1, 16)]
-            + [{"momentum": round(0.05 * k, 2)} for k in range(15)],
+            [{"lr": round(0.04 * k, 2)} for k in range(1, 26, 2)]
+            + [{"momentum": round(0.05 * k, 2)} for k in range(15)]
+            + [{"lr": 0.67, "momentum": 0.4}],
         ),
         "optimizer race (07)": (
             descent.race_widget,
-            [{"lr2": 10 ** (-3 + 0.2 * k)} for k in range(10)]
+            [{"lr2": 10 ** (-3 + 0.2 * k)} for k in range(20)]
             + [{"opt2": name, "lr2": 0.1} for name in descent.optimizer_names()],
         ),
     }
@@ -100,8 +101,8 @@ def time_widget(
     for values in settings:
         start = time.process_time()
         live.set(**values)
-        if live.readout_text.startswith("⚠"):
-            raise RuntimeError(f"{factory.__name__} could not draw {values}: {live.readout_text}")
+        if live.last_error is not None:
+            raise RuntimeError(f"{factory.__name__} could not draw {values}: {live.last_error}")
         cpu.append((time.process_time() - start) * 1000)
         wall.append(live.last_seconds * 1000)
     return wall, cpu

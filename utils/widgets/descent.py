@@ -26,8 +26,8 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from utils.widgets import LivePlot
-from utils.widgets.drawing import color_key, draw_lines, label_axes
+from utils.widgets import LivePlot, float_slider
+from utils.widgets.drawing import color_key, draw_lines, label_axes, two_panels
 
 LOSS_LIMIT = 1e12
 """A run stops (and counts as diverged) once its loss exceeds this or stops being finite."""
@@ -37,6 +37,9 @@ PARABOLA_START = (2.0,)
 
 VALLEY_START = (-4.0, 1.5)
 """Where descent in the valley f(x, y) = 0.1x² + 2y² starts."""
+
+VALLEY_CURVATURES = (0.2, 4.0)
+"""The valley's curvatures (second derivatives) along x and along y."""
 
 RACE_START = (-1.5, 2.0)
 """Where the optimizer race on Rosenbrock's function starts (its minimum is at (1, 1))."""
@@ -417,7 +420,7 @@ def draw_parabola(fig: Figure, lr: float, steps: int = 20) -> str:
     """
     path = parabola_path(lr, steps)
     regime = lr_regime(lr)
-    left, right = fig.subplots(1, 2)
+    left, right = two_panels(fig)
     grid = np.linspace(-3, 3, 121)
     left.plot(grid, 4 * grid**2, color="lightgray")
     left.plot(path.points[:, 0], path.losses, "o-", color="tab:blue", markersize=4)
@@ -435,7 +438,6 @@ def draw_parabola(fig: Figure, lr: float, steps: int = 20) -> str:
     if regime == "diverging":
         _mark_divergence(left)
         _mark_divergence(right)
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.9, wspace=0.25)
     return describe_parabola(lr, path)
 
 
@@ -466,7 +468,7 @@ def draw_ewa(fig: Figure, beta: float, n: int = 100) -> str:
     """
     weights = ewa_weights(beta, n)
     signal = noisy_signal(n)
-    left, right = fig.subplots(1, 2)
+    left, right = two_panels(fig)
     left.stairs(weights, np.arange(n + 1) - 0.5, fill=True, color="tab:blue")
     memory = 1 / (1 - beta)
     left.axvline(memory, color="tab:red", linestyle="--")
@@ -480,7 +482,6 @@ def draw_ewa(fig: Figure, beta: float, n: int = 100) -> str:
     label_axes(right, "a noisy series and its average", "day")
     key = [("daily values", "gray"), ("average", "tab:blue"), ("bias-corrected", "tab:orange")]
     color_key(right, key)
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.9, wspace=0.25)
     return describe_ewa(beta, n)
 
 
@@ -556,26 +557,48 @@ def describe_valley(lr: float, momentum: float, plain: Path, heavy: Path) -> str
 
 
 def draw_valley(fig: Figure, lr: float, momentum: float, steps: int = 30) -> str:
-    """Draw the paths of SGD without and with momentum over the valley's contours, side by
-    side; return the readout.
+    """Draw the paths of SGD without and with momentum over the valley's contours (left) and
+    their losses per step on a log scale (right); return the readout.
 
     >>> draw_valley(Figure(), 0.6, 0.0).split(" · ")[1]
     'SGD: f = 2.636e+09 after 30 steps (diverging)'
     """
     plain, heavy = valley_paths(lr, momentum, steps)
-    axes = fig.subplots(1, 2, sharey=True)
-    titles = [f"SGD, lr = {lr:.2f}", f"SGD, lr = {lr:.2f}, momentum = {momentum:.2f}"]
-    for ax, path, title, color in zip(
-        axes, (plain, heavy), titles, ("tab:blue", "tab:orange"), strict=True
-    ):
-        _draw_contours(ax, "valley")
-        ax.plot(path.points[:, 0], path.points[:, 1], ".-", color=color, markersize=4)
-        ax.plot([0], [0], "*", color="black", markersize=10)
-        label_axes(ax, title, f"x · {_path_summary(path)}")
-        if "diverging" in _path_summary(path):
-            _mark_divergence(ax)
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.9, wspace=0.08)
+    left, right = two_panels(fig)
+    _draw_contours(left, "valley")
+    left.plot([0], [0], "*", color="black", markersize=10)
+    colors = ("tab:blue", "tab:orange")
+    for path, color in zip((plain, heavy), colors, strict=True):
+        left.plot(path.points[:, 0], path.points[:, 1], ".-", color=color, markersize=4)
+        _plot_losses(right, path, color=color)
+    label_axes(left, f"paths in the valley, lr = {lr:.2f}", "x")
+    label_axes(right, "loss per step (log scale)", "step")
+    names = ["SGD", f"SGD + momentum {momentum:.2f}"]
+    color_key(right, list(zip(names, colors, strict=True)))
+    if any("diverging" in _path_summary(path) for path in (plain, heavy)):
+        _mark_divergence(left)
     return describe_valley(lr, momentum, plain, heavy)
+
+
+def heavy_ball_rate(
+    lr: float, momentum: float, curvatures: Sequence[float] = VALLEY_CURVATURES
+) -> float:
+    """How much SGD with momentum shrinks the distance to the minimum per step, in the long run,
+    on a quadratic bowl with the given ``curvatures``: the largest spectral radius, over the
+    curvatures h, of the update matrix [[1 + momentum − lr·h, −momentum], [1, 0]]. Below 1 it
+    converges, above 1 it diverges; momentum 0 gives plain gradient descent's max |1 − lr·h|.
+
+    >>> round(heavy_ball_rate(0.1, 0.0, [8.0]), 6)  # y = 4x²: x × (1 − 8 · 0.1) per step
+    0.2
+    >>> round(heavy_ball_rate(0.5, 0.0), 3)  # the valley at lr 0.5: |1 − 0.5 · 4| = 1
+    1.0
+    """
+    lr, momentum = check_lr(lr), check_fraction(momentum, "momentum")
+    radius = 0.0
+    for h in curvatures:
+        matrix = np.array([[1 + momentum - lr * h, -momentum], [1.0, 0.0]])
+        radius = max(radius, float(np.abs(np.linalg.eigvals(matrix)).max()))
+    return radius
 
 
 @functools.lru_cache(maxsize=64)
@@ -610,7 +633,7 @@ def draw_race(fig: Figure, opt1: str, lr1: float, opt2: str, lr2: float, steps: 
     'SGD (lr 0.002): f = 0.001031 after 100 steps'
     """
     paths = (race_path(opt1, lr1, steps), race_path(opt2, lr2, steps))
-    left, right = fig.subplots(1, 2)
+    left, right = two_panels(fig)
     _draw_contours(left, "rosenbrock")
     left.plot([1], [1], "*", color="black", markersize=10)
     colors = ("tab:blue", "tab:orange")
@@ -621,23 +644,23 @@ def draw_race(fig: Figure, opt1: str, lr1: float, opt2: str, lr2: float, steps: 
     label_axes(right, "loss per step (log scale)", "step")
     names = [f"{path.optimizer} (lr {path.lr:.3g})" for path in paths]
     color_key(right, list(zip(names, colors, strict=True)))
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.9, wspace=0.25)
     return describe_race(*paths)
 
 
 # --- the widgets -------------------------------------------------------------------------------
 
 
-def lr_widget(lr: float = 0.05) -> LivePlot:
-    """Learning rate on y = 4x²: one slider, ``lr`` (0.005 to 0.3, step 0.005).
+def lr_widget(lr: float = 0.2) -> LivePlot:
+    """Learning rate on y = 4x²: one slider, ``lr`` (0.005 to 0.3, step 0.005). It starts at
+    0.2, where the path oscillates across the minimum.
 
     >>> live = lr_widget()
+    >>> live.readout_text.split(" · ")[1]
+    'oscillating (x × -0.60 per step)'
     >>> live.set(lr=0.3).readout_text.split(" · ")[1]
     'diverging (x × -1.40 per step)'
     """
-    slider = ipywidgets.FloatSlider(
-        value=check_lr(lr), min=0.005, max=0.3, step=0.005, description="lr", readout_format=".3f"
-    )
+    slider = float_slider("lr", check_lr(lr), 0.005, 0.3, 0.005, readout_format=".3f")
     return LivePlot({"lr": slider}, draw_parabola)
 
 
@@ -647,29 +670,26 @@ def ewa_widget(beta: float = 0.9) -> LivePlot:
     >>> ewa_widget().set(beta=0.98).readout_text.split(" · ")[1]
     'memory ≈ 1/(1 − beta) = 50 steps'
     """
-    slider = ipywidgets.FloatSlider(
-        value=check_fraction(beta, "beta"), min=0.0, max=0.99, step=0.01, description="beta"
-    )
+    slider = float_slider("beta", check_fraction(beta, "beta"), 0.0, 0.99, 0.01)
     return LivePlot({"beta": slider}, draw_ewa)
 
 
 def momentum_widget(lr: float = 0.3, momentum: float = 0.5) -> LivePlot:
-    """SGD with and without momentum in the valley: sliders ``lr`` (0.01 to 0.6, step 0.01)
-    and ``momentum`` (0 to 0.95, step 0.05).
+    """SGD with and without momentum in the valley: sliders ``lr`` (0.01 to 1, step 0.01) and
+    ``momentum`` (0 to 0.95, step 0.05). Both ranges hold the best setting for this valley
+    (lr ≈ 0.67, momentum ≈ 0.40).
 
     >>> momentum_widget().set(momentum=0.0).readout_text.count("f = 0.03907")
     2
     """
     controls = {
-        "lr": ipywidgets.FloatSlider(
-            value=check_lr(lr), min=0.01, max=0.6, step=0.01, description="lr"
-        ),
-        "momentum": ipywidgets.FloatSlider(
-            value=check_fraction(momentum, "momentum"),
-            min=0.0,
-            max=0.95,
-            step=0.05,
-            description="momentum",
+        "lr": float_slider("lr", check_lr(lr), 0.01, 1.0, 0.01),
+        "momentum": float_slider(
+            "momentum",
+            check_fraction(momentum, "momentum"),
+            0.0,
+            0.95,
+            0.05,
             style={"description_width": "initial"},  # show the whole word
         ),
     }
@@ -680,9 +700,9 @@ def race_widget(
     opt1: str = "SGD", lr1: float = 0.001, opt2: str = "Adam", lr2: float = 0.1
 ) -> LivePlot:
     """An optimizer race on Rosenbrock's function: drop-downs ``opt1`` and ``opt2`` (every
-    optimizer of ``torch.optim``) and log-scale sliders ``lr1`` and ``lr2`` (1e-4 to 1, a tenth
-    of a decade per step). A starting ``lr`` off that grid is moved to the nearest point on it,
-    as the browser's slider would do anyway.
+    optimizer of ``torch.optim``) and log-scale sliders ``lr1`` and ``lr2`` (1e-4 to 10, a tenth
+    of a decade per step). A starting ``lr`` between two steps is moved to the nearest step, as
+    the browser's slider would do anyway; one outside the range is refused.
 
     >>> live = race_widget()
     >>> live.set(opt2="LBFGS", lr2=1.0).readout_text.split(" · ")[1]
@@ -700,10 +720,11 @@ def race_widget(
             description=f"opt{index}",
             layout=ipywidgets.Layout(width="200px"),
         )
-        on_grid = 10 ** round(math.log10(check_lr(lr)), 1)
-        controls[f"lr{index}"] = ipywidgets.FloatLogSlider(
-            value=on_grid, base=10, min=-4, max=0, step=0.1, description=f"lr{index}"
-        )
+        lr = check_lr(lr)
+        if not 1e-4 <= lr <= 10:
+            raise ValueError(f"lr{index} must be between 0.0001 and 10 for its slider, got {lr}")
+        on_grid = 10 ** round(math.log10(lr), 1)
+        controls[f"lr{index}"] = float_slider(f"lr{index}", on_grid, 1e-4, 10.0, 0.1, log=True)
     live = LivePlot(controls, draw_race)
     live.box.children[0].layout.flex_flow = "row wrap"  # narrow screens: controls wrap
     return live

@@ -17,6 +17,50 @@ import matplotlib.ticker
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+
+
+def check_figure(fig: object) -> Figure:
+    """Return ``fig`` after checking it is a matplotlib Figure (what every ``draw_*`` function
+    of the widgets draws on).
+
+    >>> check_figure(None)
+    Traceback (most recent call last):
+    ...
+    TypeError: fig must be a matplotlib Figure (e.g. plt.figure()), got NoneType
+    """
+    if not isinstance(fig, Figure):
+        raise TypeError(
+            f"fig must be a matplotlib Figure (e.g. plt.figure()), got {type(fig).__name__}"
+        )
+    return fig
+
+
+def check_axes(ax: object) -> Axes:
+    """Return ``ax`` after checking it is a matplotlib Axes.
+
+    >>> check_axes("left")
+    Traceback (most recent call last):
+    ...
+    TypeError: ax must be a matplotlib Axes (e.g. fig.add_subplot()), got str
+    """
+    if not isinstance(ax, Axes):
+        raise TypeError(
+            f"ax must be a matplotlib Axes (e.g. fig.add_subplot()), got {type(ax).__name__}"
+        )
+    return ax
+
+
+def two_panels(fig: Figure, wspace: float = 0.25, sharey: bool = False) -> tuple[Axes, Axes]:
+    """Two Axes side by side on ``fig``, with the margins every two-panel widget uses.
+
+    >>> left, right = two_panels(Figure())
+    >>> bool(left.get_position().x0 < right.get_position().x0)
+    True
+    """
+    left, right = check_figure(fig).subplots(1, 2, sharey=sharey)
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.9, wspace=wspace)
+    return left, right
 
 
 def plain_power(value: float, _position: object = None) -> str:
@@ -47,6 +91,7 @@ def label_axes(ax: Axes, title: str, xlabel: str, max_ticks: int = 3) -> Axes:
     ...
     ValueError: max_ticks must be an int of at least 2, got 1
     """
+    check_axes(ax)
     if isinstance(max_ticks, bool) or not isinstance(max_ticks, int) or max_ticks < 2:
         raise ValueError(f"max_ticks must be an int of at least 2, got {max_ticks!r}")
     ax.set_title(title, y=1.0, pad=4)
@@ -76,6 +121,7 @@ def draw_lines(
     >>> len(ax.collections)
     1
     """
+    check_axes(ax)
     ax.add_collection(LineCollection(list(lines), colors=color, linewidths=linewidth))
     return ax
 
@@ -91,6 +137,7 @@ def color_key(
     >>> [(t.get_text(), t.get_color()) for t in ax.texts]
     [('SGD', 'tab:blue'), ('Adam', 'tab:orange')]
     """
+    check_axes(ax)
     x, y = corner
     for line, (text, color) in enumerate(entries):
         ax.text(

@@ -21,8 +21,8 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
-from utils.widgets import LivePlot
-from utils.widgets.drawing import label_axes
+from utils.widgets import LivePlot, float_slider
+from utils.widgets.drawing import label_axes, two_panels
 
 DEFAULT_LOGITS = (-0.5, -0.3, 0.0, 0.3, 0.5)
 """The widget's starting logits: the example whose softmax chapter 06 checks."""
@@ -174,7 +174,7 @@ def draw_softmax(fig: Figure, logits: object, temperature: float, target: int) -
     result = softmax_cross_entropy(logits, target, temperature)
     classes = list(range(result.probs.numel()))
     colors = ["tab:orange" if c == result.target else "tab:blue" for c in classes]
-    left, right = fig.subplots(1, 2)
+    left, right = two_panels(fig)
     left.bar(classes, result.probs.tolist(), color=colors)
     left.set_ylim(0, 1.05)
     label_axes(left, "probabilities softmax(z / T)", f"class (orange: target {result.target})")
@@ -185,7 +185,6 @@ def draw_softmax(fig: Figure, logits: object, temperature: float, target: int) -
     label_axes(right, "gradient ∂CE/∂z = (p − one-hot) / T", f"class · CE = {result.loss:.4f}")
     for ax in (left, right):
         ax.xaxis.set_major_locator(matplotlib.ticker.FixedLocator(classes))
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.9, wspace=0.25)
     return describe_result(result)
 
 
@@ -217,14 +216,10 @@ def softmax_widget(
     softmax_cross_entropy(z, target)  # rejects a bad target before any widget is built
     narrow = ipywidgets.Layout(width="210px")
     controls: dict[str, ipywidgets.ValueWidget] = {
-        f"z{i}": ipywidgets.FloatSlider(
-            value=value, min=low, max=high, step=step, description=f"z{i}", layout=narrow
-        )
+        f"z{i}": float_slider(f"z{i}", value, low, high, step, layout=narrow)
         for i, value in enumerate(z.tolist())
     }
-    controls["T"] = ipywidgets.FloatSlider(
-        value=temperature, min=t_low, max=t_high, step=t_step, description="T", layout=narrow
-    )
+    controls["T"] = float_slider("T", float(temperature), t_low, t_high, t_step, layout=narrow)
     controls["target"] = ipywidgets.Dropdown(
         options=list(range(z.numel())),
         value=target,
