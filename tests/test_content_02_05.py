@@ -153,3 +153,16 @@ def test_data_chapter_outputs_show_the_numbers_the_text_states():
         "mutually exclusive with shuffle",
     ]:
         assert number in shown, number
+
+
+def test_imagenet_and_coco_cannot_download_but_the_others_can():
+    """04 says most of torchvision's data set classes can download, ImageNet and COCO cannot."""
+    import inspect
+
+    from torchvision import datasets
+
+    def can_download(name):
+        return "download" in inspect.signature(getattr(datasets, name)).parameters
+
+    assert all(map(can_download, ["MNIST", "FashionMNIST", "CIFAR10", "CIFAR100", "SVHN"]))
+    assert not any(map(can_download, ["ImageNet", "CocoDetection", "CocoCaptions"]))
