@@ -47,10 +47,12 @@ SLIDER_MOVES = [
     SliderMove("tests/fixtures/live_plot.ipynb", "frequency", "sine:", after=r"frequency = 3,"),
     SliderMove("tests/fixtures/live_plot.ipynb", "phase", "sine:", after=r"phase = 0\.25$"),
     # Chapter 04, the transform widget (utils/widgets/transforms.py): the rotation angle.
-    SliderMove("chapters/04_*.ipynb", "angle", "rotate "),
-    # Chapter 05, the convolution widget (utils/widgets/conv.py): kernel size and stride.
-    SliderMove("chapters/05_*.ipynb", "kernel size", "H_out ="),
-    SliderMove("chapters/05_*.ipynb", "stride", "H_out ="),
+    SliderMove("chapters/04_*.ipynb", "angle", "rotate ", after=r"^rotate 25°, "),
+    # Chapter 05, the convolution widget (utils/widgets/conv.py): kernel size, stride, and the
+    # output pixel whose input pixels it outlines.
+    SliderMove("chapters/05_*.ipynb", "kernel size", "H_out =", after=r"^Sobel x 4 × 4 "),
+    SliderMove("chapters/05_*.ipynb", "stride", "H_out =", after=r"/ 2⌋ \+ 1 = 84 "),
+    SliderMove("chapters/05_*.ipynb", "row", "H_out =", after=r"output \(80, 42\) reads"),
     # Chapter 06, the softmax widget (utils/widgets/softmax.py): a logit and the temperature.
     SliderMove("chapters/06_*.ipynb", "z0", "CE(target"),
     SliderMove("chapters/06_*.ipynb", "T", "CE(target"),

@@ -121,6 +121,25 @@ def test_bad_settings_are_rejected(kwargs, error, message):
         transforms.TransformSettings(**kwargs)
 
 
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"angle": 500.0}, r"angle must be between -180 and 180 \(the slider's range\), got 500"),
+        ({"crop_scale": 0.0}, "crop_scale must be between 0.1 and 1"),
+        ({"brightness": 2.5}, "brightness must be between 0 and 2"),
+        ({"hue": float("nan")}, "hue must be a finite number, got nan"),
+        ({"saturation": float("inf")}, "saturation must be a finite number"),
+    ],
+)
+def test_slider_values_out_of_range_are_refused_not_clamped(photo, values, message):
+    live = transforms.transform_widget({"flower": photo})
+    with pytest.raises(ValueError, match=message):
+        live.set(**values)
+    assert live.last_values["angle"] == transforms.WIDGET_START.angle  # nothing moved
+    with pytest.raises(ValueError, match=r"photo must be one of \['flower'\], got 'tulip'"):
+        live.set(photo="tulip")
+
+
 def test_crop_size_rejects_a_bad_scale():
     with pytest.raises(ValueError, match="crop_scale must be between 0.01 and 1.0, got 1.5"):
         transforms.crop_size(10, 20, 1.5)
@@ -135,5 +154,7 @@ def test_bad_photos_are_rejected(photo):
         apply(np.asarray(photo))
     with pytest.raises(ValueError, match="photos must be a non-empty dict"):
         transforms.transform_widget({})
+    with pytest.raises(TypeError, match=r"photos\['grey'\] must be an RGB PIL image .* ndarray"):
+        transforms.transform_widget({"grey": np.asarray(photo)})
     with pytest.raises(ValueError, match=r"scale must be a number in \(0, 1\], got 0"):
         transforms.load_widget_photos(0)

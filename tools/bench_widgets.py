@@ -48,12 +48,14 @@ CONV_MOVES = [
     {"stride": 2},
     {"padding": 2},
     {"dilation": 3},
+    {"kernel": "Sobel y"},
     {"kernel_size": 9, "dilation": 1},
-    {"stride": 4},
-    {"padding": 0, "stride": 1},
-    {"kernel_size": 3, "dilation": 4},
-    {"kernel_size": 1},
-    {"kernel_size": 7, "stride": 3, "padding": 3},
+    {"stride": 4, "kernel": "blur"},
+    {"padding": 0, "stride": 1, "row": 10},
+    {"kernel_size": 3, "dilation": 4, "kernel": "sharpen"},
+    {"kernel_size": 1, "col": 200},
+    {"kernel_size": 7, "stride": 3, "padding": 3, "kernel": "edge"},
+    {"kernel": "Sobel x", "kernel_size": 3, "stride": 1, "padding": 0, "dilation": 1},
 ]
 
 

@@ -177,7 +177,8 @@ def draw_transform(fig: Figure, photo: Image.Image, settings: TransformSettings)
 def transform_widget(photos: dict[str, Image.Image] | None = None) -> LivePlot:
     """Return the transform widget: a photo menu, sliders for the rotation angle, crop scale,
     brightness, contrast, saturation and hue, a flip checkbox, and the photo before and after.
-    The controls start at ``WIDGET_START``.
+    The controls start at ``WIDGET_START``; ``set`` refuses a value outside a slider's range
+    with a ``ValueError`` rather than letting the slider clamp it.
 
     ``photos`` maps names to RGB PIL images; by default the two sample photos at 0.4 of their
     size.
@@ -190,6 +191,12 @@ def transform_widget(photos: dict[str, Image.Image] | None = None) -> LivePlot:
         photos = load_widget_photos()
     if not isinstance(photos, dict) or not photos:
         raise ValueError("photos must be a non-empty dict of name -> RGB PIL image")
+    for name, photo in photos.items():
+        if not isinstance(photo, Image.Image) or photo.mode != "RGB":
+            raise TypeError(
+                f"photos[{name!r}] must be an RGB PIL image (use photo.convert('RGB')), "
+                f"got {type(photo).__name__}"
+            )
     start = asdict(WIDGET_START)
     controls: dict[str, ipywidgets.ValueWidget] = {
         "photo": ipywidgets.Dropdown(options=list(photos), description="photo")
