@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import ipywidgets
-import matplotlib.ticker
 import torch
 from matplotlib.figure import Figure
 from torch import nn
@@ -33,7 +32,6 @@ from utils.sequence_models import (
 )
 from utils.text import CharVocab
 from utils.widgets import LivePlot
-from utils.widgets.drawing import label_axes
 
 TEMPERATURE_RANGE = (0.1, 2.0, 0.1)
 """min, max, step of the temperature slider."""
@@ -82,8 +80,13 @@ def sample(
     them)."""
     prefix = clean_prefix(prefix, vocab)
     temperature = check_temperature(temperature)
-    probs = next_char_probs(model, vocab, prefix, temperature)
-    samples = sample_names(model, vocab, prefix, temperature, num=num, seed=seed)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a model this small runs faster on one thread
+    try:
+        probs = next_char_probs(model, vocab, prefix, temperature)
+        samples = sample_names(model, vocab, prefix, temperature, num=num, seed=seed)
+    finally:
+        torch.set_num_threads(threads)
     return SamplingResult(prefix, temperature, vocab.chars, probs, samples)
 
 
@@ -114,16 +117,14 @@ def draw_sampling(
     """Draw the next character's probabilities as bars (the boundary "." means "end the name")
     and list the samples beside them; return the readout."""
     result = sample(model, vocab, prefix, temperature, num)
-    bars, names = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
+    bars = fig.add_axes((0.05, 0.1, 0.68, 0.8))
     bars.bar(range(len(vocab)), result.probs.tolist(), color="tab:blue")
-    bars.set_ylim(0, 1.05)
-    bars.xaxis.set_major_locator(matplotlib.ticker.FixedLocator(range(len(vocab))))
-    bars.set_xticklabels(list(vocab.chars))
-    label_axes(bars, f"next character after '{result.prefix}' at T = {temperature:.1f}", "")
-    names.axis("off")
+    bars.set(
+        ylim=(0, 1.05), title=f"next character after '{result.prefix}' at T = {temperature:.1f}"
+    )
+    bars.set_xticks(range(len(vocab)), list(vocab.chars))
     lines = [f"{name:<14} {p:.1e}" for name, p in result.samples]
-    names.text(0, 1, "samples (p)\n" + "\n".join(lines), va="top", family="monospace")
-    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.1, top=0.9, wspace=0.05)
+    fig.text(0.76, 0.9, "samples (p)\n" + "\n".join(lines), va="top", family="monospace")
     return describe_sampling(result)
 
 
@@ -160,4 +161,4 @@ def sampling_widget(
     def draw(fig: Figure, T: float, prefix: str) -> str:
         return draw_sampling(fig, model, vocab, prefix, T)
 
-    return LivePlot(controls, draw, figsize=(9.0, 3.2))
+    return LivePlot(controls, draw, figsize=(7.5, 2.8))
