@@ -64,6 +64,8 @@ SLIDER_MOVES = [
     # Chapter 07: the beta of an exponentially weighted average, then the optimizer race.
     SliderMove("chapters/07_*.ipynb", "beta", "memory ≈", after=r"^beta = 0\.91 "),
     SliderMove("chapters/07_*.ipynb", "lr1", "after 100 steps", after=r"^SGD \(lr 0\.00126\)"),
+    # Chapter 11, sampling names (utils/widgets/sampling.py): the temperature.
+    SliderMove("chapters/11_*.ipynb", "T", "after 'ma'", after=r"^T = 1\.1 · after 'ma'"),
 ]
 
 SCREENSHOTS = nbtools.ROOT / "build" / "screenshots"

@@ -1,6 +1,6 @@
 """Time one update of every widget of the course: the compute and the redraw to PNG that
 follow a slider move, for the transform (04), convolution (05), softmax (06) and learning-rate,
-EWA, momentum and optimizer-race (07) widgets.
+EWA, momentum and optimizer-race (07) widgets, and the name-sampling widget (11).
 
 usage:
     python tools/bench_widgets.py
@@ -26,7 +26,7 @@ import matplotlib
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root
 
-from utils.widgets import conv, descent, softmax, transforms  # noqa: E402
+from utils.widgets import conv, descent, sampling, softmax, transforms  # noqa: E402
 
 BUDGET_MS = 100.0
 """The most one widget update may take (median), from the issues."""
@@ -88,6 +88,11 @@ def sweeps() -> dict[str, tuple[object, list[dict[str, object]]]]:
             descent.race_widget,
             [{"lr2": 10 ** (-3 + 0.2 * k)} for k in range(20)]
             + [{"opt2": name, "lr2": 0.1} for name in descent.optimizer_names()],
+        ),
+        "name sampling (11)": (
+            sampling.sampling_widget,
+            [{"T": round(0.1 * k, 1)} for k in range(1, 21)]
+            + [{"prefix": prefix} for prefix in ("", "m", "ma", "mar", "jo", "chr", "al", "z")],
         ),
     }
 
