@@ -161,15 +161,17 @@ def readme_rows(table: str) -> dict[str, str]:
     """The "what you do" cell of each row of the README's chapter table, by the file name
     its link points at.
 
-    >>> readme_rows("| 01 | [Tensors](chapters/01_tensors.ipynb) | create tensors |")
+    >>> readme_rows("| 01 | [Tensors](student/01_tensors.ipynb) | create tensors | [x](y) |")
     {'01_tensors.ipynb': 'create tensors'}
     """
     rows = {}
     for line in table.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        link = re.search(r"\]\(chapters/([^)]+\.ipynb)\)", line)
+        link = re.search(
+            r"\]\((?:chapters|student)/([^)]+\.ipynb)\)", cells[1] if len(cells) > 1 else ""
+        )
         if link and len(cells) >= 3:
-            rows[link.group(1)] = cells[-1]
+            rows[link.group(1)] = cells[2]
     return rows
 
 
