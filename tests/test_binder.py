@@ -14,6 +14,10 @@ def test_apt_txt_installs_graphviz_and_fashion_mnist():
     assert {"graphviz", "dataset-fashion-mnist"} <= set(lines("apt.txt"))
 
 
+def test_apt_txt_installs_fashion_mnist():
+    assert "dataset-fashion-mnist" in lines("apt.txt")
+
+
 def test_runtime_is_the_python_the_outputs_are_made_with():
     (runtime,) = lines("runtime.txt")
     version = runtime.removeprefix("python-")
