@@ -52,8 +52,10 @@ test-wheel: env  ## Build the wheel, pip-install it with the floor torch in a fr
 browser-env: env  ## Install Debian's chromium for the browser test when no browser is found
 	bash tools/install_browser.sh
 
-test-browser: browser-env  ## JupyterLab in headless Chromium: run all, move sliders (build/screenshots/)
-	$(BIN)/python -m pytest tests/test_browser.py --browser -n 0 -s $(PYTEST_ARGS)
+test-browser: browser-env  ## JupyterLab in headless Chromium: run all, move sliders, TensorBoard (build/screenshots/)
+	$(BIN)/python -m pytest tests/test_browser.py \
+		tests/test_tensorboard_server.py::test_screenshot_of_tensorboard_in_chromium \
+		--browser -n 0 -s $(PYTEST_ARGS)
 
 site: env  ## The course as a website in build/site/ from the stored outputs (open index.html)
 	$(BIN)/python tools/build_site.py
