@@ -22,6 +22,7 @@ dependencies = ["torch"]  # packages torch.hub checks before loading anything fr
 _WEIGHTS_DIR = _Path(__file__).resolve().parent / "weights"
 _LENET5_FILE = "lenet5_digits04.pth"
 _LENET5_CLASSES = 5
+_FASHION_FILE = "fashion_cnn.pth"
 
 
 def _verified_weights(name: str) -> _Path:
@@ -38,8 +39,8 @@ def _verified_weights(name: str) -> _Path:
     actual = hashlib.sha256(path.read_bytes()).hexdigest()
     if recorded.get(name) != actual:
         raise RuntimeError(
-            f"{path} does not match its SHA-256 in utils/hub/weights/SHA256SUMS (corrupted or edited); "
-            "restore it with git, or rebuild it with: python tools/make_weights.py"
+            f"{path} does not match its SHA-256 in utils/hub/weights/SHA256SUMS (corrupted or "
+            "edited); restore it with git, or rebuild it with: python tools/make_weights.py"
         )
     return path
 
@@ -68,5 +69,32 @@ def lenet5(pretrained: bool = False, num_classes: int | None = None):
     model = LeNet5(num_classes=_LENET5_CLASSES)
     model.load_state_dict(
         torch.load(_verified_weights(_LENET5_FILE), map_location="cpu", weights_only=True)
+    )
+    return model.eval()
+
+
+def fashion_cnn(pretrained: bool = False):
+    """The course's small CNN with batch normalisation for Fashion-MNIST (chapter 09).
+
+    Input: grey images of shape (N, 1, 28, 28), float32, scaled to [0, 1] (the raw bytes
+    divided by 255, as ``utils.fashion.load_fashion_mnist`` returns them; no normalisation, no
+    resizing). Output: 10 logits per image, in the order of ``utils.fashion.CLASSES``
+    (T-shirt/top, Trouser, Pullover, Dress, Coat, Sandal, Shirt, Sneaker, Bag, Ankle boot).
+
+    pretrained (bool): load the course's weights, made by ``tools/make_weights.py``: trained
+        on the 50,000 images of the course's training split of Fashion-MNIST (12 epochs of
+        AdamW with a one-cycle schedule and random horizontal flips, one CPU thread,
+        deterministic); chapter 09 measures them on the 10,000 test images. The model is
+        returned in eval mode.
+    """
+    import torch
+
+    from utils.models import FashionCNN
+
+    model = FashionCNN()
+    if not pretrained:
+        return model
+    model.load_state_dict(
+        torch.load(_verified_weights(_FASHION_FILE), map_location="cpu", weights_only=True)
     )
     return model.eval()
