@@ -12,6 +12,8 @@ matplotlib.use("Agg")  # tests draw off-screen; notebook kernels choose their ow
 SLOW_STEPS = {
     "browser": "drives JupyterLab in headless Chromium; run `make test-browser`",
     "site": "builds the course's website and opens it in headless Chromium; run `make test-site`",
+    "weights": "retrains the Fashion-MNIST CNN byte for byte (minutes); run "
+    "`pytest tests/test_hub.py --weights`",
 }
 """Tests marked with one of these names run only with the option of the same name (CI runs them
 as separate steps of .ci/run); the README's test command skips them."""

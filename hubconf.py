@@ -6,4 +6,4 @@ installed package is a hub repository too; this file re-exports them for
 ``torch.hub.load("OWNER/REPO", "lenet5")``.
 """
 
-from utils.hub.hubconf import dependencies, lenet5  # noqa: F401  (entry points)
+from utils.hub.hubconf import dependencies, fashion_cnn, lenet5  # noqa: F401  (entry points)

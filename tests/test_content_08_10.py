@@ -13,19 +13,22 @@ from tools import nbtools
 # Functions, classes and methods each chapter must call (as `name(`), from COURSE_SPEC.md.
 REQUIRED_CALLS = {
     "08_training_loop": [
-        # softmax regression, the step, evaluation
+        # the data and its splits, softmax regression, the step, evaluation
+        "load_fashion_mnist", "BatchSampler", "RandomSampler", "TensorDataset", "DataLoader",
         "Flatten", "Linear", "CrossEntropyLoss", "softmax", "SGD", "zero_grad", "backward",
-        "step", "train", "eval", "no_grad", "mean", "argmax", "DataLoader", "DigitsDataset",
+        "step", "train", "eval", "no_grad", "mean", "argmax",
+        # learning rates, model choice, overfitting and its fixes
+        "Adam", "AdamW", "Dropout", "flip",
         # the best model, the course's loop, curves
-        "state_dict", "deepcopy", "load_state_dict", "fit", "show_history",
+        "state_dict", "deepcopy", "load_state_dict", "fit", "evaluate", "show_history",
         # workers, the read-only warning
         "from_numpy", "frombuffer", "tensor", "read_image_file",
     ],
     "09_cnn": [
-        "ToTensor", "ToPILImage", "Resize", "Normalize", "Compose", "stack", "Conv2d",
-        "MaxPool2d", "ReLU", "Flatten", "Linear", "LeNet5", "TensorDataset", "DataLoader",
-        "split_indices", "choose_device", "fit", "evaluate", "predict", "load_state_dict",
-        "show_history", "show_heatmap", "show_images", "requires_grad_",
+        "load_fashion_mnist", "Normalize", "Conv2d", "MaxPool2d", "ReLU", "Flatten", "Linear",
+        "ZeroPad2d", "LeNet5", "FashionCNN", "BatchSampler", "TensorDataset", "DataLoader",
+        "AdamW", "OneCycleLR", "register_step_post_hook", "choose_device", "fit", "evaluate",
+        "predict", "fashion_cnn", "show_heatmap", "show_images", "register_forward_hook",
     ],
 }  # fmt: skip
 
@@ -33,23 +36,34 @@ REQUIRED_CALLS = {
 REQUIRED_TEXT = {
     "08_training_loop": [
         "softmax regression",
+        "validation",
+        "test set",
         "zero_grad",
         "reduction='none'",
         "loss.mean().backward()",
         "running average",
         "model.eval()",
         "torch.no_grad()",
+        "too low",
+        "too high",
+        "overfitting",
+        "weight decay",
+        "dropout",
+        "augmentation",
+        "early stopping",
+        "seeds",
         "state_dict",
         "copy.deepcopy",
         "spot the bug",
+        "What went wrong",
         "num_workers",
         'if __name__ == "__main__"',
         "read-only",
-        "FashionMNIST",
+        "Fashion-MNIST",
         "needs the internet",
         "progress bar",
-        "Common mistake",
-        "Changed in recent",
+        "Pitfall",
+        "Changed in PyTorch 2.0",
     ],
     "09_cnn": [
         "(N, C, H, W)",
@@ -62,20 +76,24 @@ REQUIRED_TEXT = {
         "utils.models",
         "features",
         "classifier",
+        "batch normalisation",
+        "benchmark",
+        "one-cycle",
+        "tools/make_weights.py",
+        "SHA-256",
+        "feature map",
+        "augmentation",
+        "seeds",
         "CIFAR",
         "1024",
+        "ReLU",
         "validation",
         "progress bar",
         "confusion matrix",
-        "Common mistake",
+        "Pitfall",
     ],
 }
 
-# The test accuracy each chapter states, and the smallest value its check cells accept.
-STATED_ACCURACY = {
-    "08_training_loop": ("more than 95%", 'history["test_accuracy"][-1] > 0.93'),
-    "09_cnn": ("about 98%", "test_accuracy > 0.95"),
-}
 
 
 @pytest.mark.parametrize("stem", sorted(REQUIRED_CALLS))
@@ -83,15 +101,7 @@ def test_chapter_covers_its_spec_in_code_and_text(stem):
     assert spec_gaps(stem, REQUIRED_CALLS[stem], REQUIRED_TEXT[stem]) == []
 
 
-@pytest.mark.parametrize("stem", STATED_ACCURACY)
-def test_stated_accuracy_is_asserted_with_a_margin(stem):
-    code, text = code_and_text(stem)
-    stated, asserted = STATED_ACCURACY[stem]
-    assert stated in text
-    assert re.search(rf"^assert {re.escape(asserted)}$", code, re.M), asserted
-
-
-@pytest.mark.parametrize("stem", ["08_training_loop", "09_cnn", "10_rnn"])
+@pytest.mark.parametrize("stem", ["10_rnn"])
 def test_training_prints_one_line_per_epoch_and_no_progress_bar(stem):
     """The stored outputs hold fit's epoch lines, never a tqdm bar (a widget or its text)."""
     nb = nbformat.read(nbtools.CHAPTERS_DIR / f"{stem}.ipynb", as_version=4)
@@ -115,13 +125,79 @@ def test_training_prints_one_line_per_epoch_and_no_progress_bar(stem):
 def test_the_cnn_chapter_builds_the_same_lenet_as_utils_models():
     code, _ = code_and_text("09_cnn")
     assert "nn.Sequential(*lenet_layers.values())" in code
-    assert "assert open_shapes == [tuple(p.shape) for p in course_lenet.parameters()]" in code
+    assert 'check.confirm("the same logits", open_lenet(images), course_lenet(images))' in code
+
+
+# --- 08 and 09 on Fashion-MNIST: the numbers the prose states are the stored outputs' ----------
+
+
+def stored_text(stem):
+    """Everything the stored code cells of chapter ``stem`` print, joined."""
+    nb = nbformat.read(nbtools.CHAPTERS_DIR / f"{stem}.ipynb", as_version=4)
+    return "\n".join(nbtools.shown_text(c, streams=True) for c in nb.cells if c.cell_type == "code")
+
+
+def percentages(text):
+    return [float(value) for value in re.findall(r"(\d+(?:\.\d)?)%", text)]
+
+
+def test_the_training_chapter_never_evaluates_on_the_test_set_before_the_end():
+    """The test split is loaded at the start and measured once, after the model is chosen."""
+    code, _ = code_and_text("08_training_loop")
+    uses = [m.start() for m in re.finditer(r"test_loader|X_test|y_test", code)]
+    choice = code.index("chosen = max(candidates")
+    assert code.count("train.evaluate(mlp, test_loader") == 1
+    assert all(use > choice for use in uses if code[use:].startswith("test_loader"))
+
+
+def test_the_training_chapter_states_what_its_outputs_show():
+    shown = stored_text("08_training_loop")
+    _, text = code_and_text("08_training_loop")
+    test_accuracy = float(re.search(r"MLP 784-256-10: test accuracy (\d+\.\d)%", shown)[1])
+    stated = float(re.search(r"reads about (\d+)% of the test photos", text)[1])
+    assert abs(test_accuracy - stated) <= 1
+    fits = re.findall(r"val loss [\d.]+, accuracy (\d+\.\d)%", shown)
+    assert len(fits) >= 8
+
+
+def test_the_cnn_chapter_table_has_the_benchmark_and_meets_its_goals():
+    shown = stored_text("09_cnn")
+    for row in ("2 Conv + pooling ", "2 Conv, < 100K parameters", "2 Conv + pooling + BN"):
+        assert f"benchmark: {row}" in shown
+    rows = {
+        name: percentages(line)[-2:]
+        for line in shown.splitlines()
+        for name in ("MLP 784-256-10", "LeNet-5", "small CNN + BN ", "small CNN + BN, shipped")
+        if line.startswith(name)
+    }
+    assert rows["small CNN + BN "][0] >= 90.0  # validation accuracy of the chapter's own run
+    assert rows["small CNN + BN, shipped"][1] >= 92.0  # test accuracy of the shipped weights
+    assert "✅ the shipped CNN: 92% on the test set" in shown
+
+
+@pytest.mark.parametrize("stem", ["08_training_loop", "09_cnn"])
+def test_fit_prints_its_epoch_lines_and_no_progress_bar(stem):
+    """Every executed cell calling train.fit (directly or through a helper) prints one line per
+    epoch; no stored output holds a tqdm bar (a widget or its text)."""
+    nb = nbformat.read(nbtools.CHAPTERS_DIR / f"{stem}.ipynb", as_version=4)
+    epoch_lines = [
+        line
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for line in nbtools.shown_text(cell, streams=True).splitlines()
+        if re.match(r"epoch +\d+/\d+ \| train loss [\d.]+, accuracy", line)
+    ]
+    assert len(epoch_lines) >= 6
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            assert nbtools.WIDGET_VIEW not in output.get("data", {})
+            assert "it/s]" not in output.get("text", "")
 
 
 def test_online_cells_are_only_the_fashion_mnist_opt_in():
     nb = nbformat.read(nbtools.CHAPTERS_DIR / "08_training_loop.ipynb", as_version=4)
     online = [c for c in nb.cells if nbtools.ONLINE_TAG in nbtools.tags(c)]
-    assert len(online) == 1 and "FashionMNIST" in online[0].source
+    assert len(online) == 1 and "fashion.dataset(" in online[0].source
     assert "download=True" in online[0].source
 
 

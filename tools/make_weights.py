@@ -1,18 +1,25 @@
-"""Train the LeNet-5 weights the course ships, reproducibly, and check the shipped file.
+"""Train the weights the course ships, reproducibly, and check the shipped files.
 
-The weights are the "pretrained backbone" of chapter 11 and what ``hubconf.lenet5(pretrained=True)``
-loads in chapter 12: LeNet-5 with a 5-way head, trained on the digits 0 to 4 of the training
-split of scikit-learn's handwritten digits (8 x 8 images scaled to 32 x 32). Digits 5 to 9 stay
-unseen, so chapter 11 can teach them to the pretrained network as a new task.
+- ``lenet5_digits04.pth``: the "pretrained backbone" of chapter 13 and what
+  ``hubconf.lenet5(pretrained=True)`` loads in chapter 14: LeNet-5 with a 5-way head, trained
+  on the digits 0 to 4 of the training split of scikit-learn's handwritten digits (8 x 8
+  images scaled to 32 x 32). Digits 5 to 9 stay unseen, so chapter 13 can teach them to the
+  pretrained network as a new task. Seconds to train.
+- ``fashion_cnn.pth``: the course's best Fashion-MNIST CNN (``utils.models.FashionCNN``), what
+  ``hubconf.fashion_cnn(pretrained=True)`` loads and chapter 09 measures: trained on the
+  50,000 images of the training split (``utils.fashion``), 12 epochs of AdamW with a one-cycle
+  schedule and random horizontal flips. Minutes to train (one CPU thread).
 
-The run is deterministic: one CPU thread, deterministic algorithms, fixed seeds; the file's
-SHA-256 is recorded in utils/hub/weights/SHA256SUMS, and the tests run this script again and
-compare.
+Each run is deterministic: one CPU thread, deterministic algorithms, fixed seeds; each file's
+SHA-256 is recorded in utils/hub/weights/SHA256SUMS. The tests run the LeNet-5 part again and
+compare; the Fashion-MNIST part is compared by ``pytest tests/test_hub.py --weights`` or
+``--check --only fashion_cnn`` (minutes).
 
 usage:
-    python tools/make_weights.py            # write the .pth and SHA256SUMS into utils/hub/weights/
-    python tools/make_weights.py --check    # retrain in memory; exit 1 unless it matches the file
-    python tools/make_weights.py --out DIR  # write the file into DIR instead
+    python tools/make_weights.py                 # write both files and SHA256SUMS
+    python tools/make_weights.py --only lenet5   # one of them (the other's hash line is kept)
+    python tools/make_weights.py --check         # retrain in memory; exit 1 unless it matches
+    python tools/make_weights.py --out DIR       # write into DIR instead
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import argparse
 import hashlib
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -29,7 +37,7 @@ import torch.nn.functional as F
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from utils.data import load_digits, split_indices  # noqa: E402
-from utils.models import LeNet5  # noqa: E402
+from utils.models import FashionCNN, LeNet5  # noqa: E402
 
 WEIGHTS_DIR = ROOT / "utils" / "hub" / "weights"
 FILE_NAME = "lenet5_digits04.pth"
@@ -52,29 +60,103 @@ def digits_32(split: str) -> tuple[torch.Tensor, torch.Tensor]:
     return images, y[keep]
 
 
-def train_weights() -> dict[str, torch.Tensor]:
-    """Train LeNet-5 on the digits 0–4 deterministically and return its state_dict."""
+def deterministic(train: Callable[[], dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
+    """Run ``train`` on one CPU thread with deterministic algorithms, then restore both."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # summation order, hence every bit, independent of the machine's cores
     torch.use_deterministic_algorithms(True)
     try:
-        X, y = digits_32("train")
-        torch.manual_seed(SEED)
-        model = LeNet5(num_classes=len(CLASSES))
-        optimizer = torch.optim.Adam(model.parameters(), lr=LR)
-        order = torch.Generator().manual_seed(SEED)
-        for _ in range(NUM_EPOCHS):
-            permutation = torch.randperm(len(y), generator=order)
-            for start in range(0, len(y), BATCH_SIZE):
-                batch = permutation[start : start + BATCH_SIZE]
-                loss = F.cross_entropy(model(X[batch]), y[batch])
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
-        return model.state_dict()
+        return train()
     finally:
         torch.use_deterministic_algorithms(False)
         torch.set_num_threads(threads)
+
+
+def train_weights() -> dict[str, torch.Tensor]:
+    """Train LeNet-5 on the digits 0–4 deterministically and return its state_dict."""
+    return deterministic(_train_lenet5)
+
+
+def _train_lenet5() -> dict[str, torch.Tensor]:
+    X, y = digits_32("train")
+    torch.manual_seed(SEED)
+    model = LeNet5(num_classes=len(CLASSES))
+    optimizer = torch.optim.Adam(model.parameters(), lr=LR)
+    order = torch.Generator().manual_seed(SEED)
+    for _ in range(NUM_EPOCHS):
+        permutation = torch.randperm(len(y), generator=order)
+        for start in range(0, len(y), BATCH_SIZE):
+            batch = permutation[start : start + BATCH_SIZE]
+            loss = F.cross_entropy(model(X[batch]), y[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return model.state_dict()
+
+
+# --- the Fashion-MNIST CNN ---------------------------------------------------------------------
+
+FASHION_FILE = "fashion_cnn.pth"
+FASHION_EPOCHS = 12
+FASHION_BATCH_SIZE = 128
+FASHION_MAX_LR = 3e-3
+FASHION_WEIGHT_DECAY = 0.05
+
+
+def train_fashion_cnn(log: Callable[[str], object] | None = print) -> dict[str, torch.Tensor]:
+    """Train ``FashionCNN`` on the 50,000 training images deterministically; return its
+    state_dict. ``log`` gets one line per epoch with the validation accuracy."""
+    return deterministic(lambda: _train_fashion_cnn(log))
+
+
+def _train_fashion_cnn(log: Callable[[str], object] | None) -> dict[str, torch.Tensor]:
+    from utils.fashion import load_fashion_mnist
+
+    X, y = load_fashion_mnist("train")
+    X_val, y_val = load_fashion_mnist("val")
+    torch.manual_seed(SEED)
+    model = FashionCNN()
+    steps_per_epoch = -(-len(y) // FASHION_BATCH_SIZE)
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=FASHION_MAX_LR, weight_decay=FASHION_WEIGHT_DECAY
+    )
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=FASHION_MAX_LR, total_steps=FASHION_EPOCHS * steps_per_epoch
+    )
+    order = torch.Generator().manual_seed(SEED)
+    for epoch in range(1, FASHION_EPOCHS + 1):
+        model.train()
+        for batch in torch.randperm(len(y), generator=order).split(FASHION_BATCH_SIZE):
+            images = X[batch]
+            flip = torch.rand(len(batch), 1, 1, 1, generator=order) < 0.5
+            images = torch.where(flip, images.flip(-1), images)  # a random mirror image
+            loss = F.cross_entropy(model(images), y[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+        if log is not None:
+            val_accuracy = accuracy(model, X_val, y_val)
+            log(f"epoch {epoch:2d}/{FASHION_EPOCHS}: validation accuracy {val_accuracy:.4f}")
+    return model.eval().state_dict()
+
+
+def accuracy(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
+    """The fraction of ``X`` that ``model`` (in eval mode) classifies as ``y``."""
+    model.eval()
+    with torch.no_grad():
+        right = sum(
+            int((model(part).argmax(1) == labels).sum())
+            for part, labels in zip(X.split(1000), y.split(1000), strict=True)
+        )
+    return right / len(y)
+
+
+TRAINERS: dict[str, tuple[str, Callable[[], dict[str, torch.Tensor]]]] = {
+    "lenet5": (FILE_NAME, train_weights),
+    "fashion_cnn": (FASHION_FILE, train_fashion_cnn),
+}
+"""Each shipped file: the name ``--only`` takes, the file name and the function that trains it."""
 
 
 def serialize(state_dict: dict[str, torch.Tensor]) -> bytes:
@@ -84,13 +166,22 @@ def serialize(state_dict: dict[str, torch.Tensor]) -> bytes:
     return buffer.getvalue()
 
 
-def recorded_sha256(weights_dir: Path = WEIGHTS_DIR) -> str:
-    """The SHA-256 recorded for the shipped file in ``weights/SHA256SUMS``."""
-    for line in (weights_dir / "SHA256SUMS").read_text().splitlines():
-        digest, name = line.split()
-        if name == FILE_NAME:
-            return digest
-    raise ValueError(f"{FILE_NAME} is not listed in {weights_dir / 'SHA256SUMS'}")
+def recorded_sums(weights_dir: Path = WEIGHTS_DIR) -> dict[str, str]:
+    """File name -> SHA-256 as recorded in ``weights/SHA256SUMS`` (empty if there is none)."""
+    path = weights_dir / "SHA256SUMS"
+    if not path.is_file():
+        return {}
+    return {
+        name: digest for digest, name in (line.split() for line in path.read_text().splitlines())
+    }
+
+
+def recorded_sha256(weights_dir: Path = WEIGHTS_DIR, file_name: str = FILE_NAME) -> str:
+    """The SHA-256 recorded for the shipped file ``file_name`` in ``weights/SHA256SUMS``."""
+    sums = recorded_sums(weights_dir)
+    if file_name not in sums:
+        raise ValueError(f"{file_name} is not listed in {weights_dir / 'SHA256SUMS'}")
+    return sums[file_name]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,24 +189,37 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--check", action="store_true", help="retrain and compare with the shipped file"
+        "--check", action="store_true", help="retrain and compare with the shipped files"
     )
     parser.add_argument("--out", type=Path, default=WEIGHTS_DIR, help="folder to write into")
+    parser.add_argument(
+        "--only", choices=sorted(TRAINERS), action="append", help="train only this file"
+    )
     args = parser.parse_args(argv)
 
-    blob = serialize(train_weights())
-    digest = hashlib.sha256(blob).hexdigest()
-    if args.check:
-        shipped = hashlib.sha256((WEIGHTS_DIR / FILE_NAME).read_bytes()).hexdigest()
-        ok = digest == shipped == recorded_sha256()
-        print(f"retrained {digest}\nshipped   {shipped}\nrecorded  {recorded_sha256()}")
-        print("match" if ok else "MISMATCH")
-        return 0 if ok else 1
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / FILE_NAME).write_bytes(blob)
-    (args.out / "SHA256SUMS").write_text(f"{digest}  {FILE_NAME}\n")
-    print(f"wrote {args.out / FILE_NAME} ({len(blob):,} bytes), sha256 {digest}")
-    return 0
+    ok = True
+    for key in args.only or list(TRAINERS):
+        file_name, trainer = TRAINERS[key]
+        blob = serialize(trainer())
+        digest = hashlib.sha256(blob).hexdigest()
+        if args.check:
+            shipped = hashlib.sha256((WEIGHTS_DIR / file_name).read_bytes()).hexdigest()
+            recorded = recorded_sha256(WEIGHTS_DIR, file_name)
+            match = digest == shipped == recorded
+            ok = ok and match
+            print(f"{file_name}\nretrained {digest}\nshipped   {shipped}\nrecorded  {recorded}")
+            print("match" if match else "MISMATCH")
+            continue
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / file_name).write_bytes(blob)
+        sums = recorded_sums(args.out) or {
+            name: digest for name, digest in recorded_sums().items() if name != file_name
+        }
+        sums[file_name] = digest
+        order = [name for _, (name, _) in TRAINERS.items() if name in sums]
+        (args.out / "SHA256SUMS").write_text("".join(f"{sums[n]}  {n}\n" for n in order))
+        print(f"wrote {args.out / file_name} ({len(blob):,} bytes), sha256 {digest}")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

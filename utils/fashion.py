@@ -114,7 +114,7 @@ def prepare(
             target = raw / name
             if target.is_file():
                 continue
-            partial = target.with_name(target.name + ".partial")
+            partial = target.with_name(f"{target.name}.{os.getpid()}.partial")  # one per process
             with gzip.open(system / (name + ".gz"), "rb") as source, open(partial, "wb") as out:
                 shutil.copyfileobj(source, out, length=1 << 20)
             partial.replace(target)  # atomic: a half-written file is never taken for a whole one

@@ -114,3 +114,71 @@ def _autocast_on(device_type: str) -> bool:
         return torch.is_autocast_enabled(device_type)
     except TypeError:
         return torch.is_autocast_enabled()
+# --- Fashion-MNIST: the course's small CNN with batch normalisation (chapter 09) --------------
+
+FASHION_INPUT_SHAPE = (1, 28, 28)
+"""The (channels, height, width) of one Fashion-MNIST image: one grey channel, 28 x 28."""
+
+
+def _conv_bn_relu(in_channels: int, out_channels: int) -> list[nn.Module]:
+    """A 3 x 3 convolution that keeps the size, batch normalisation, ReLU (the conv has no bias:
+    the batch norm's shift would cancel it)."""
+    return [
+        nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1, bias=False),
+        nn.BatchNorm2d(out_channels),
+        nn.ReLU(),
+    ]
+
+
+class FashionCNN(nn.Module):
+    """A small CNN with batch normalisation for (N, 1, 28, 28) grey images in [0, 1].
+
+    Three blocks of a 3 x 3 convolution (``widths`` channels), ``BatchNorm2d`` and ReLU; the
+    first two end in a 2 x 2 max pooling (28 -> 14 -> 7). ``features`` returns the flat
+    64 x 7 x 7 = 3,136 numbers per image, ``classifier`` (one ``Linear``) the logits.
+
+    >>> model = FashionCNN()
+    >>> model(torch.zeros(2, 1, 28, 28)).shape
+    torch.Size([2, 10])
+    >>> sum(p.numel() for p in model.parameters())
+    54778
+    """
+
+    def __init__(self, num_classes: int = 10, widths: tuple[int, int, int] = (16, 32, 64)) -> None:
+        if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
+            raise ValueError(f"num_classes must be an integer of at least 2, got {num_classes!r}")
+        if (
+            not isinstance(widths, (tuple, list))
+            or len(widths) != 3
+            or not all(isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in widths)
+        ):
+            raise ValueError(f"widths must be three positive integers, got {widths!r}")
+        super().__init__()
+        self.num_classes = num_classes
+        first, second, third = widths
+        self.features = nn.Sequential(
+            *_conv_bn_relu(1, first),
+            nn.MaxPool2d(2),  # 28 -> 14
+            *_conv_bn_relu(first, second),
+            nn.MaxPool2d(2),  # 14 -> 7
+            *_conv_bn_relu(second, third),
+            nn.Flatten(),
+        )
+        self.classifier = nn.Linear(third * 7 * 7, num_classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Return the logits (N, num_classes) for a batch of images ``x`` (N, 1, 28, 28).
+
+        >>> FashionCNN()(torch.zeros(2, 1, 32, 32))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: FashionCNN takes images of shape (N, 1, 28, 28), got (2, 1, 32, 32)...
+        """
+        if not isinstance(x, torch.Tensor):
+            raise TypeError(f"x must be a tensor of shape (N, 1, 28, 28), got {type(x).__name__}")
+        if x.ndim != 4 or tuple(x.shape[1:]) != FASHION_INPUT_SHAPE:
+            raise ValueError(
+                f"FashionCNN takes images of shape (N, 1, 28, 28), got {tuple(x.shape)}; "
+                "Fashion-MNIST images as utils.fashion.load_fashion_mnist returns them"
+            )
+        return self.classifier(self.features(x))

@@ -22,6 +22,7 @@ dependencies = ["torch"]  # packages torch.hub checks before loading anything fr
 _WEIGHTS_DIR = _Path(__file__).resolve().parent / "weights"
 _LENET5_FILE = "lenet5_digits04.pth"
 _LENET5_CLASSES = 5
+_FASHION_FILE = "fashion_cnn.pth"
 
 
 def _verified_weights(name: str) -> _Path:
@@ -84,4 +85,33 @@ def lenet5(pretrained: bool = False, num_classes: int | None = None):
             "checkpoint (SHA256SUMS was changed with it): restore both with git, or rebuild "
             "them with: python tools/make_weights.py"
         ) from None
+    return model.eval()
+
+
+def fashion_cnn(pretrained: bool = False):
+    """The course's small CNN with batch normalisation for Fashion-MNIST (chapter 09).
+
+    Input: grey images of shape (N, 1, 28, 28), float32, scaled to [0, 1] (the raw bytes
+    divided by 255, as ``utils.fashion.load_fashion_mnist`` returns them; no normalisation, no
+    resizing). Output: 10 logits per image, in the order of ``utils.fashion.CLASSES``
+    (T-shirt/top, Trouser, Pullover, Dress, Coat, Sandal, Shirt, Sneaker, Bag, Ankle boot).
+
+    pretrained (bool): load the course's weights, made by ``tools/make_weights.py``: trained
+        on the 50,000 images of the course's training split of Fashion-MNIST (12 epochs of
+        AdamW with a one-cycle schedule and random horizontal flips, one CPU thread,
+        deterministic); chapter 09 measures them on the 10,000 test images. The model is
+        returned in eval mode.
+    """
+    import torch
+
+    from utils.models import FashionCNN
+
+    if not isinstance(pretrained, bool):
+        raise TypeError(f"pretrained must be True or False, got {pretrained!r}")
+    model = FashionCNN()
+    if not pretrained:
+        return model
+    model.load_state_dict(
+        torch.load(_verified_weights(_FASHION_FILE), map_location="cpu", weights_only=True)
+    )
     return model.eval()
