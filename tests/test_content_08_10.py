@@ -95,7 +95,6 @@ REQUIRED_TEXT = {
 }
 
 
-
 @pytest.mark.parametrize("stem", sorted(REQUIRED_CALLS))
 def test_chapter_covers_its_spec_in_code_and_text(stem):
     assert spec_gaps(stem, REQUIRED_CALLS[stem], REQUIRED_TEXT[stem]) == []

@@ -125,6 +125,8 @@ def test_a_malformed_or_missing_sha256sums_is_explained(tmp_path):
     (repo / "weights" / "SHA256SUMS").unlink()
     with pytest.raises(FileNotFoundError, match="SHA256SUMS is missing: reinstall"):
         torch.hub.load(str(repo), "lenet5", source="local", pretrained=True)
+
+
 # --- the Fashion-MNIST CNN ----------------------------------------------------------------------
 
 FASHION_SHIPPED = HUB / "weights" / make_weights.FASHION_FILE

@@ -114,6 +114,8 @@ def _autocast_on(device_type: str) -> bool:
         return torch.is_autocast_enabled(device_type)
     except TypeError:
         return torch.is_autocast_enabled()
+
+
 # --- Fashion-MNIST: the course's small CNN with batch normalisation (chapter 09) --------------
 
 FASHION_INPUT_SHAPE = (1, 28, 28)
