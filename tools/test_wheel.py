@@ -231,6 +231,7 @@ def lay_out_chapters(paths: list[Path], work: Path) -> Path:
         (notebooks / path.stem).mkdir(parents=True)
         shutil.copy(path, notebooks / path.stem / path.name)
     (notebooks / "conftest.py").write_text(CONFTEST)
+    shutil.copy(nbtools.SANITIZE_FILE, notebooks / "sanitize.cfg")
     shutil.copy(nbtools.ROOT / "tools" / "netguard.py", notebooks / "netguard.py")
     return notebooks
 
@@ -264,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         env["PYTHONPATH"] = str(notebooks)  # the harness only; utils comes from the wheel
         tests = subprocess.run(
             [python, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-n", "2"]
+            + ["--nbval-sanitize-with", notebooks / "sanitize.cfg"]
             + ["--dist", "loadfile", "-q", "--rootdir", notebooks, notebooks],
             cwd=notebooks,
             env=env,
