@@ -245,3 +245,10 @@ def test_rnn_chapter_states_its_test_accuracy_next_to_the_benchmark():
     assert measured, "the chapter prints its test accuracy beside the benchmark's 0.888"
     _, text = code_and_text(RNN)
     assert measured[1] in text  # the prose states the number the output shows
+
+
+def test_rnn_chapter_trains_its_small_gru_on_one_thread():
+    """One thread keeps the chapter inside its time budget on a busy CPU; the prose says why."""
+    code, text = code_and_text(RNN)
+    assert code.index("torch.set_num_threads(1)") < code.index("train.fit(")
+    assert "one thread" in text and "CPU time" in text

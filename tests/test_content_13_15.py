@@ -155,3 +155,11 @@ def test_three_learning_rates_logged_and_read_back():
     shown = stored_outputs("15_tensorboard")
     assert "['lr-0.003', 'lr-0.3', 'lr-3.0']" in shown
     assert "✅ train and val logged at the same steps" in shown
+
+
+def test_transfer_is_measured_every_fifth_step_on_one_thread():
+    """Measuring every 5th step (not every step) on one thread keeps the chapter in budget."""
+    code, text = code_and_text("13_pretrained_and_saving")
+    assert "every=5" in code and "if step % every == 0:" in code
+    assert "torch.set_num_threads(1)" in code and "steps = range(5, 51, 5)" in code
+    assert "every 5th step" in text and "one thread" in text
