@@ -91,9 +91,6 @@ def test_template_accepts_exactly_the_run_record():
     assert any("canonical kernelspec" in p for p in template.metadata_problems(nb, ""))
 
 
-@pytest.mark.skip(
-    reason="for the lead to enable once `make outputs` has stored a course_run in every chapter"
-)
 @pytest.mark.parametrize("path", nbtools.chapter_paths(), ids=lambda path: path.stem)
 def test_every_chapter_records_its_run(path):
     nb = nbformat.read(path, as_version=4)
