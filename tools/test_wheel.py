@@ -51,6 +51,7 @@ from pathlib import Path
 import netguard
 
 os.environ.update(COURSE_DEVICE="cpu", CUDA_VISIBLE_DEVICES="", COURSE_PROGRESS_BAR="off")
+os.environ.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")  # as tools/nbtools.prepare_kernels
 os.environ["COURSE_DATA_DIR"] = tempfile.mkdtemp(prefix="course-data-")
 os.environ.pop("MPLBACKEND", None)
 netguard.use_offline_kernels()
