@@ -44,7 +44,8 @@ requirements.txt pins."""
 CONFTEST = '''
 """Written by tools/test_wheel.py: run the chapters as the stored outputs were made (CPU, an
 empty data folder, no progress bar, offline kernels), and under --nbval-lax still compare the
-exercise checks that answered correctly when the outputs were stored."""
+exercise checks that answered correctly when the outputs were stored (those that print
+nothing else: a training log's last digits may differ on another torch)."""
 import os, tempfile
 from pathlib import Path
 
@@ -62,7 +63,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         outputs = getattr(item, "cell", {}).get("outputs", [])
         text = "".join(o.get("data", {}).get("text/plain", "") for o in outputs)
-        if text.startswith("\\u2705 "):
+        # A check cell that also prints (training logs) would be compared digit for digit
+        # across torch versions: compare the cells whose only output is the verdict.
+        if text.startswith("\\u2705 ") and len(outputs) == 1:
             item.options["check"] = True
 '''
 
