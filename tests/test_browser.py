@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 import urllib.request
@@ -26,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from chromium import chromium_page
 from processes import free_port, start, stop, wait_for
 
 from tools import nbtools
@@ -71,19 +71,6 @@ SLIDER_MOVES = [
 SCREENSHOTS = nbtools.ROOT / "build" / "screenshots"
 RUN_ALL_TIMEOUT_S = 300
 WIDGET_TIMEOUT_S = 20
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,1000",
-    "--disable-crash-reporter",
-    "--disable-breakpad",
-]
 LAB_SETTINGS = {
     # no news or update pop-up, every cell in the page, and never a save into the copies
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
@@ -111,15 +98,6 @@ def notebooks_to_open() -> list:
             marks = [pytest.mark.skip(reason=reason)]
         params.append(pytest.param(path, moves, marks=marks, id=Path(notebook).stem.strip("_*")))
     return params
-
-
-def find_browser() -> str:
-    # the same names, in the same order, as tools/install_browser.sh accepts
-    names = ("chromium", "google-chrome", "google-chrome-stable", "chromium-browser")
-    for name in (os.environ.get("CHROMIUM"), *names):
-        if name and shutil.which(name):
-            return shutil.which(name)
-    pytest.fail("no Chromium found: `make test-browser` installs Debian's chromium")
 
 
 @pytest.fixture(scope="module")
@@ -176,30 +154,8 @@ def lab(tmp_path_factory) -> Iterator[str]:
 def page(tmp_path_factory):
     """A page of a headless Chromium started here (its PID is ours to stop) and driven by
     Playwright over the DevTools protocol."""
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    browser_process = start(
-        [find_browser(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
-        + ["--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "about:blank"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        port_file = profile / "DevToolsActivePort"
-        wait_for(lambda: port_file.is_file() and port_file.read_text().strip(), 60, "Chromium")
-        port = port_file.read_text().split()[0]
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
-            context = browser.contexts[0] if browser.contexts else browser.new_context()
-            tab = context.new_page()
-            tab.set_viewport_size({"width": 1280, "height": 1000})
-            try:
-                yield tab
-            finally:
-                browser.close()
-    finally:
-        stop(browser_process, "Chromium")
+    with chromium_page(tmp_path_factory.mktemp("chromium-profile"), width=1280, height=1000) as tab:
+        yield tab
 
 
 # --- what the test does in the page ---------------------------------------------------------

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 import resource
-import subprocess
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,7 +22,8 @@ from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
-from processes import start, stop, wait_for
+from chromium import chromium_page
+from processes import wait_for
 
 from tools import build_site, nbtools, template
 
@@ -262,41 +262,18 @@ def test_no_broken_link_missing_image_or_online_asset(built):
 def browser_page(tmp_path_factory):
     """A page of a headless Chromium started here, driven by Playwright, that may load files
     only: every other request is refused and recorded in ``page.refused``."""
-    from playwright.sync_api import sync_playwright
-    from test_browser import CHROMIUM_FLAGS, find_browser
+    with chromium_page(tmp_path_factory.mktemp("chromium-site"), width=1400, height=900) as tab:
+        tab.refused = []
 
-    profile = tmp_path_factory.mktemp("chromium-site")
-    process = start(
-        [find_browser(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
-        + ["--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "about:blank"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        port_file = profile / "DevToolsActivePort"
-        wait_for(lambda: port_file.is_file() and port_file.read_text().strip(), 60, "Chromium")
-        port = port_file.read_text().split()[0]
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
-            context = browser.contexts[0] if browser.contexts else browser.new_context()
-            tab = context.new_page()
-            tab.set_viewport_size({"width": 1400, "height": 900})
-            tab.refused = []
+        def only_files(route):
+            if route.request.url.startswith(("file:", "data:", "about:")):
+                route.continue_()
+            else:
+                tab.refused.append(route.request.url)
+                route.abort()
 
-            def only_files(route):
-                if route.request.url.startswith(("file:", "data:", "about:")):
-                    route.continue_()
-                else:
-                    tab.refused.append(route.request.url)
-                    route.abort()
-
-            tab.route("**/*", only_files)
-            try:
-                yield tab
-            finally:
-                browser.close()
-    finally:
-        stop(process, "Chromium")
+        tab.route("**/*", only_files)
+        yield tab
 
 
 def open_in_mode(page, path: Path, mode: str) -> None:

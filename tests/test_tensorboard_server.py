@@ -27,6 +27,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from chromium import chromium_page
 from processes import free_port, start, stop, wait_for
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
@@ -258,44 +259,13 @@ def test_tensorboard_page_and_scalars_through_the_proxy(proxied_tensorboard, run
     assert [value for _, _, value in served] == pytest.approx([value for _, value in stored])
 
 
-@contextlib.contextmanager
-def chromium_page(profile: Path):
-    """A page of a headless Chromium started here (stopped by its PID), driven by Playwright,
-    as in tests/test_browser.py."""
-    from playwright.sync_api import sync_playwright
-    from test_browser import CHROMIUM_FLAGS, find_browser
-
-    browser_process = start(
-        [find_browser(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
-        + ["--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "about:blank"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        port_file = profile / "DevToolsActivePort"
-        wait_for(lambda: port_file.is_file() and port_file.read_text().strip(), 60, "Chromium")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.connect_over_cdp(
-                f"http://127.0.0.1:{port_file.read_text().split()[0]}"
-            )
-            context = browser.contexts[0] if browser.contexts else browser.new_context()
-            tab = context.new_page()
-            tab.set_viewport_size({"width": 1280, "height": 900})
-            try:
-                yield tab
-            finally:
-                browser.close()
-    finally:
-        stop(browser_process, "Chromium")
-
-
 @pytest.mark.browser
 def test_screenshot_of_tensorboard_in_chromium(proxied_tensorboard, tmp_path):
     """A real browser opens the proxied TensorBoard page, waits for the scalar charts of the
     chapter's runs, and keeps a screenshot of the page."""
     address, _ = proxied_tensorboard
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with chromium_page(tmp_path / "chromium-profile") as page:
+    with chromium_page(tmp_path / "chromium-profile", width=1280, height=900) as page:
         page.goto(address + "#timeseries", wait_until="domcontentloaded")
         try:
             page.get_by_text(re.compile(r"^\s*loss")).first.wait_for(timeout=120_000)
