@@ -163,15 +163,19 @@ def test_the_cnn_chapter_table_has_the_benchmark_and_meets_its_goals():
     shown = stored_text("09_cnn")
     for row in ("2 Conv + pooling ", "2 Conv, < 100K parameters", "2 Conv + pooling + BN"):
         assert f"benchmark: {row}" in shown
+    names = ("MLP 784-256-10", "LeNet-5", "small CNN + BN ", "small CNN + BN, all data")
     rows = {
         name: percentages(line)[-2:]
         for line in shown.splitlines()
-        for name in ("MLP 784-256-10", "LeNet-5", "small CNN + BN ", "small CNN + BN, shipped")
+        for name in (*names, "shipped CNN, 2x wider")
         if line.startswith(name)
     }
-    # validation accuracy of the chapter's own run (12,000 images): above the MLP's
+    # at equal budget (12,000 images, one epoch) the small CNN is ahead of the MLP on validation
     assert rows["small CNN + BN "][0] > rows["MLP 784-256-10"][0]
-    assert rows["small CNN + BN, shipped"][1] >= 92.0  # test accuracy of the shipped weights
+    # the chapter's own run (issue 14): at least 90% on validation and on the test set
+    assert min(rows["small CNN + BN, all data"]) >= 90.0
+    assert rows["shipped CNN, 2x wider"][1] >= 92.0  # test accuracy of the shipped weights
+    assert "✅ the chapter's CNN: 90% on the test set" in shown
     assert "✅ the shipped CNN: 92% on the test set" in shown
 
 
