@@ -151,7 +151,10 @@ def test_transfer_uses_the_fashion_cnn_on_digits_and_the_prose_states_the_stored
     for _, *numbers in rows:
         for mean, low, high in (numbers[:3], numbers[3:]):
             assert f"{mean} ({low} to {high})" in text, (mean, low, high)
-    transfer, _, scratch = ([float(n) for n in row[1:]] for row in rows)
+    transfer, no_fix, scratch = ([float(n) for n in row[1:]] for row in rows)
+    for at in (0, 3):  # the pitfall's mean inside transfer's band, its band wider
+        assert transfer[at + 1] <= no_fix[at] <= transfer[at + 2]
+        assert no_fix[at + 1] < transfer[at + 1] and no_fix[at + 2] > transfer[at + 2]
     assert transfer[0] > scratch[2]  # after 10 steps: the mean of transfer beats scratch's best
     assert transfer[3] > scratch[3] and transfer[4] < scratch[5]  # after 50: ahead, bands overlap
     summary = f"{rows[0][1]} [{rows[0][2]}, {rows[0][3]}] after 10 steps"
