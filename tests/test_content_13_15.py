@@ -129,9 +129,42 @@ def test_pretrained_is_deprecated_not_removed():
 
 def test_transfer_is_reported_over_seeds_as_a_mean_and_a_band():
     code, text = code_and_text("13_pretrained_and_saving")
-    assert "seeds = range(5)" in code and "fill_between" in code
+    assert "seeds, names = range(5)," in code and "fill_between" in code
     shown = stored_outputs("13_pretrained_and_saving")
     assert re.search(r"'after 10 steps': '0\.\d{3} \[0\.\d{3}, [01]\.\d{3}\]'", shown), shown[-800:]
+
+
+def test_transfer_uses_the_fashion_cnn_on_digits_and_the_prose_states_the_stored_bands():
+    """issue 14: chapter 09's shipped CNN transferred to digits it never saw, over 5 seeds,
+    against scratch and against the BatchNorm pitfall; the prose quotes the stored numbers."""
+    code, text = code_and_text("13_pretrained_and_saving")
+    text = " ".join(text.split())  # the prose wraps lines anywhere
+    assert '"fashion_cnn", source="local", pretrained=True' in code and "LeNet" not in code
+    shown = stored_outputs("13_pretrained_and_saving")
+    band = r"'(\d\.\d{3}) \[(\d\.\d{3}), (\d\.\d{3})\]'"
+    rows = re.findall(
+        rf"'(transfer|BatchNorm in train\(\)|scratch)': {{'after 10 steps': {band},"
+        rf"\s*'after 50 steps': {band}}}",
+        shown,
+    )
+    assert [row[0] for row in rows] == ["transfer", "BatchNorm in train()", "scratch"], shown
+    for _, *numbers in rows:
+        for mean, low, high in (numbers[:3], numbers[3:]):
+            assert f"{mean} ({low} to {high})" in text, (mean, low, high)
+    transfer, no_fix, scratch = ([float(n) for n in row[1:]] for row in rows)
+    for at in (0, 3):  # the pitfall's mean inside transfer's band, its band wider
+        assert transfer[at + 1] <= no_fix[at] <= transfer[at + 2]
+        assert no_fix[at + 1] < transfer[at + 1] and no_fix[at + 2] > transfer[at + 2]
+    assert transfer[0] > scratch[2]  # after 10 steps: the mean of transfer beats scratch's best
+    assert transfer[3] > scratch[3] and transfer[4] < scratch[5]  # after 50: ahead, bands overlap
+    summary = f"{rows[0][1]} [{rows[0][2]}, {rows[0][3]}] after 10 steps"
+    assert summary in text and f"reads {rows[2][1]} [{rows[2][2]}, {rows[2][3]}]" in text
+    fashion = re.search(r"'shipped body: (0\.\d{3})', 'after train\(\): " + band[1:], shown)
+    assert fashion, shown
+    shipped, mean, low, high = fashion.groups()
+    assert float(high) < float(shipped) - 0.05  # every seed's drifted body reads clothes worse
+    assert f"reads {mean} of the 1,000 Fashion-MNIST test images ({low} to {high}" in text
+    assert f"instead of {shipped}" in text and f"from {shipped} to {mean}" in text
 
 
 def test_pretrained_weights_come_from_the_package_not_a_clone():

@@ -1,12 +1,12 @@
 """Train the weights the course ships, reproducibly, and check the shipped files.
 
-- ``lenet5_digits04.pth``: the "pretrained backbone" of chapter 13 and what
-  ``hubconf.lenet5(pretrained=True)`` loads in chapter 14: LeNet-5 with a 5-way head, trained
-  on the digits 0 to 4 of the training split of scikit-learn's handwritten digits (8 x 8
-  images scaled to 32 x 32). Digits 5 to 9 stay unseen, so chapter 13 can teach them to the
-  pretrained network as a new task. Seconds to train.
+- ``lenet5_digits04.pth``: what ``hubconf.lenet5(pretrained=True)`` loads in chapter 14:
+  LeNet-5 with a 5-way head, trained on the digits 0 to 4 of the training split of
+  scikit-learn's handwritten digits (8 x 8 images scaled to 32 x 32); digits 5 to 9 stay
+  unseen. Seconds to train.
 - ``fashion_cnn.pth``: the course's best Fashion-MNIST CNN (``utils.models.FashionCNN``), what
-  ``hubconf.fashion_cnn(pretrained=True)`` loads and chapter 09 measures: trained on the
+  ``hubconf.fashion_cnn(pretrained=True)`` loads, chapter 09 measures and chapter 13 transfers
+  to handwritten digits: trained on the
   50,000 images of the training split (``utils.fashion``), 12 epochs of AdamW with a one-cycle
   schedule and random horizontal flips. Minutes to train (one CPU thread).
 
