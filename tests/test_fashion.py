@@ -2,6 +2,8 @@
 download, with tiny files in the real IDX format standing in for the real ones, plus one test on
 the real files when the package is installed."""
 
+import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -72,6 +74,21 @@ def test_download_true_is_handed_to_torchvision(tmp_path, monkeypatch):
     with pytest.raises(data.DatasetUnavailableError):
         fashion.load_fashion_mnist("test", tmp_path, download=True, system_dir=tmp_path / "none")
     assert calls == [("FashionMNIST", tmp_path, True)]
+
+
+def test_on_colab_the_loader_downloads_without_being_asked(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_loader(name, root, **kwargs):
+        calls.append(kwargs["download"])
+        raise data.DatasetUnavailableError("offline")
+
+    monkeypatch.setattr(fashion, "load_torchvision_dataset", fake_loader)
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    assert fashion.on_colab()
+    with pytest.raises(data.DatasetUnavailableError):
+        fashion.load_fashion_mnist("train", tmp_path, system_dir=tmp_path / "none")
+    assert calls == [True]
 
 
 def test_default_root_is_the_course_data_folder(tmp_path, monkeypatch):

@@ -7,7 +7,8 @@ training, 10,000 for testing). The loader looks for the four files, in this orde
    under ``FashionMNIST/raw/``, uncompressed, where torchvision reads them;
 2. in Debian's package ``dataset-fashion-mnist`` (``/usr/share/datasets/fashion-mnist/``,
    gzipped): they are unpacked once into the data folder;
-3. on the internet, only when the caller passes ``download=True``.
+3. on the internet, when the caller passes ``download=True``, or on Colab, which has neither
+   the system package nor the files (the chapters' setup cell installs the course there).
 
 Otherwise it raises ``DatasetUnavailableError`` saying how to get them.
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import torch
@@ -127,6 +129,15 @@ def prepare(
     )
 
 
+def on_colab() -> bool:
+    """Whether this Python runs a Colab notebook (it has imported ``google.colab``).
+
+    >>> on_colab()
+    False
+    """
+    return "google.colab" in sys.modules
+
+
 def dataset(
     train: bool = True,
     root: str | Path | None = None,
@@ -136,7 +147,9 @@ def dataset(
     system_dir: str | Path = SYSTEM_DIR,
 ):
     """torchvision's ``FashionMNIST`` data set (PIL images unless ``transform`` says otherwise),
-    read from the folder ``prepare`` fills."""
+    read from the folder ``prepare`` fills; on Colab ``download`` is taken as True."""
+    if download is False and on_colab():
+        download = True  # the only way the data reaches a Colab machine
     root = prepare(root, download=download, system_dir=system_dir)
     return load_torchvision_dataset(
         "FashionMNIST", root, train=train, download=download, transform=transform
