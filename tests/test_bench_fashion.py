@@ -2,6 +2,7 @@
 run on random images so that it needs neither the dataset nor minutes."""
 
 import re
+import sys
 
 import torch
 
@@ -34,3 +35,12 @@ def test_bench_says_why_it_skips_without_the_dataset(monkeypatch, capsys):
     monkeypatch.setattr(bench_fashion.fashion, "load_fashion_mnist", unavailable)
     assert bench_fashion.main([]) == 0
     assert capsys.readouterr().out.startswith("skipped: Fashion-MNIST is not installed")
+
+
+def test_bench_ignores_the_command_line_of_the_benchmark_that_calls_it(monkeypatch, capsys):
+    """tools/benchmark.py calls main() with its own arguments in sys.argv."""
+    monkeypatch.setattr(bench_fashion.fashion, "load_fashion_mnist", fake_split)
+    monkeypatch.setattr(bench_fashion, "IMAGES", 256)
+    monkeypatch.setattr(sys, "argv", ["benchmark.py", "chapters/09_cnn.ipynb", "--no-tests"])
+    assert bench_fashion.main() == 0
+    assert "| MLP 784-256-10 | contiguous_format |" in capsys.readouterr().out

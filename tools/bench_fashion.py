@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=2, help="rounds per model (default 2)")
     parser.add_argument("--seeds", type=int, default=0, help="repeat chapter 09's run (default 0)")
-    args = parser.parse_args(argv)
+    args = parser.parse_args([] if argv is None else argv)  # tools/benchmark.py calls main()
     try:
         splits = {split: fashion.load_fashion_mnist(split) for split in ("train", "val", "test")}
     except FileNotFoundError as error:  # DatasetUnavailableError says how to install it
@@ -143,4 +143,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
