@@ -49,6 +49,26 @@ def test_show_images_accepts_a_batch_tensor():
     assert len(axes) == 5 and axes[0].images[0].get_array().shape == (8, 8)
 
 
+def test_shared_scale_draws_zero_mid_grey_and_the_largest_magnitude_black_or_white():
+    weights = torch.tensor([[[[0.0, 1.0], [-2.0, 0.5]]], [[[0.2, 0.2], [0.2, 0.2]]]])
+    axes = plot.show_images(weights, shared_scale=True)
+    first, second = (ax.images[0] for ax in axes)
+    assert first.get_clim() == (0, 1) and second.get_clim() == (0, 1)
+    assert np.allclose(first.get_array(), [[0.5, 0.75], [0.0, 0.625]])
+    assert np.allclose(second.get_array(), 0.55)  # not stretched to black and white
+    with pytest.raises(TypeError, match="shared_scale must be True or False"):
+        plot.show_images(weights, shared_scale="yes")
+
+
+def test_a_batch_tensor_is_read_channels_first_even_for_3x3_images():
+    """(N, 1, 3, 3) convolution kernels are grey 3 x 3 images, not 1 x 3 colour strips;
+    (N, 3, 3, 3) are colour 3 x 3 images."""
+    assert plot.show_images(torch.rand(4, 1, 3, 3))[0].images[0].get_array().shape == (3, 3)
+    colour = torch.rand(2, 3, 3, 3)
+    drawn = plot.show_images(colour)[1].images[0].get_array()
+    assert drawn.shape == (3, 3, 3) and np.allclose(drawn, colour[1].permute(1, 2, 0).numpy())
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [

@@ -119,22 +119,29 @@ def show_images(
     ncols: int | None = None,
     size: float = 2.0,
     cmap: str = "gray",
+    shared_scale: bool = False,
 ) -> np.ndarray:
     """Draw ``images`` in a grid and return the array of Axes (one per image).
 
     ``images`` is a sequence of images (see ``to_display_array``) or a batch tensor
-    (N, C, H, W). ``titles``, if given, has one string per image.
+    (N, C, H, W). ``titles``, if given, has one string per image. A grey image is drawn from
+    its own darkest value (black) to its brightest (white), unless ``shared_scale``: then every
+    grey image uses one scale centred on 0, so 0 is mid-grey and the largest magnitude among
+    all the images is black or white (for weights and other signed values).
 
     >>> axes = show_images(torch.rand(4, 1, 8, 8), titles=list("abcd"), ncols=2)
     >>> axes.shape, axes[1].get_title()
     ((4,), 'b')
+    >>> show_images(torch.rand(2, 1, 3, 3))[0].get_images()[0].get_array().shape  # 3 x 3 kernels
+    (3, 3)
     """
     if isinstance(images, torch.Tensor):
         if images.ndim != 4:
             raise ValueError(
                 f"a batch of images must have shape (N, C, H, W), got {tuple(images.shape)}"
             )
-        images = list(images)
+        # channels first, whatever H and W: a (1, 3, 3) kernel is not a 1 x 3 colour strip
+        images = [image[0] if len(image) == 1 else image.permute(1, 2, 0) for image in images]
     if isinstance(images, (str, bytes)) or not isinstance(images, Sequence) or len(images) == 0:
         raise ValueError("images must be a non-empty list of images or a (N, C, H, W) tensor")
     if len(images) > MAX_IMAGES:
@@ -156,13 +163,20 @@ def show_images(
         )
     _check_number(size, "size", low=0.1, high=20)
     _check_cmap(cmap)
+    if not isinstance(shared_scale, bool):
+        raise TypeError(f"shared_scale must be True or False, got {shared_scale!r}")
+    limits = {}
+    if shared_scale:
+        arrays = [_numpy_of(image, "image", also="a PIL image, ") for image in images]
+        largest = max(float(np.abs(array).max()) for array in arrays) or 1.0
+        images, limits = [array / (2 * largest) + 0.5 for array in arrays], {"vmin": 0, "vmax": 1}
     nrows = math.ceil(len(images) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows), squeeze=False)
     for index, ax in enumerate(axes.flat):
         ax.axis("off")
         if index < len(images):
             array = to_display_array(images[index])
-            ax.imshow(array, cmap=cmap if array.ndim == 2 else None)
+            ax.imshow(array, cmap=cmap if array.ndim == 2 else None, **limits)
             if titles is not None:
                 ax.set_title(str(titles[index]), fontsize=9)
     fig.tight_layout()
