@@ -4,9 +4,10 @@ run on random images so that it needs neither the dataset nor minutes."""
 import re
 import sys
 
+import nbformat
 import torch
 
-from tools import bench_fashion
+from tools import bench_fashion, nbtools
 
 
 def fake_split(split):
@@ -44,3 +45,13 @@ def test_bench_ignores_the_command_line_of_the_benchmark_that_calls_it(monkeypat
     monkeypatch.setattr(sys, "argv", ["benchmark.py", "chapters/09_cnn.ipynb", "--no-tests"])
     assert bench_fashion.main() == 0
     assert "| MLP 784-256-10 | contiguous_format |" in capsys.readouterr().out
+
+
+def test_the_seed_run_repeats_the_chapters_own_recipe():
+    """tools/bench_fashion.py --seeds copies chapter 09's run; the two must not drift apart."""
+    nb = nbformat.read(nbtools.CHAPTERS_DIR / "09_cnn.ipynb", as_version=4)
+    code = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
+    assert f"FashionCNN(widths={bench_fashion.WIDTHS})" in code
+    run = re.search(r"fit_one_cycle\(cnn_full, num_epochs=(\d+), max_lr=([\d.e-]+)", code)
+    assert run and int(run[1]) == bench_fashion.EPOCHS and float(run[2]) == bench_fashion.MAX_LR
+    assert "def make_loader(X, y, batch_size=256" in code and "weight_decay=0.05" in code

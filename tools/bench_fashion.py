@@ -41,6 +41,8 @@ from utils import fashion  # noqa: E402
 from utils.models import FashionCNN, LeNet5  # noqa: E402
 
 IMAGES, BATCH, EPOCH = 10_240, 256, 50_000
+WIDTHS, EPOCHS, MAX_LR = (8, 16, 32), 3, 1e-2
+"""Chapter 09's own run (tests/test_bench_fashion.py checks that the chapter still uses them)."""
 
 
 def models() -> dict[str, Callable[[], nn.Module]]:
@@ -50,7 +52,7 @@ def models() -> dict[str, Callable[[], nn.Module]]:
             nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10)
         ),
         "LeNet-5": lambda: nn.Sequential(nn.ZeroPad2d(2), LeNet5()),
-        "small CNN + BN (8, 16, 32)": lambda: FashionCNN(widths=(8, 16, 32)),
+        f"small CNN + BN {WIDTHS}": lambda: FashionCNN(widths=WIDTHS),
         "shipped CNN (16, 32, 64)": FashionCNN,
     }
 
@@ -91,19 +93,19 @@ def chapter_run(seed: int, splits: dict[str, tuple[torch.Tensor, torch.Tensor]])
         return DataLoader(TensorDataset(X, y), sampler=batches, batch_size=None)
 
     torch.manual_seed(seed)
-    model = FashionCNN(widths=(8, 16, 32)).to(memory_format=torch.channels_last)
+    model = FashionCNN(widths=WIDTHS).to(memory_format=torch.channels_last)
     training, val, test = (
         loader(*splits["train"], True),
         loader(*splits["val"]),
         loader(*splits["test"]),
     )
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2, weight_decay=0.05)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=MAX_LR, weight_decay=0.05)
     schedule = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer, max_lr=1e-2, total_steps=3 * len(training)
+        optimizer, max_lr=MAX_LR, total_steps=EPOCHS * len(training)
     )
     optimizer.register_step_post_hook(lambda *_: schedule.step())
     with contextlib.redirect_stdout(io.StringIO()):  # fit's line per epoch
-        history = train.fit(model, training, val, nn.CrossEntropyLoss(), optimizer, 3)
+        history = train.fit(model, training, val, nn.CrossEntropyLoss(), optimizer, EPOCHS)
     return [history.val_accuracy[-1], train.evaluate(model, test, nn.CrossEntropyLoss())[1]]
 
 
